@@ -1,0 +1,178 @@
+// `qeff-disagg`: the config language on the command line (check, plan, script, compile-command).
+import { readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { checkText } from '../core/check';
+import { findCompileCommand } from '../core/compileCommand';
+import { formatBytes } from '../core/kvMemory';
+import { nodeFileHost } from '../core/nodeFileHost';
+import { MAX_TEXT_LENGTH } from '../core/parse';
+import { buildPlan, PlanError, type Plan } from '../core/plan';
+import { stageScript } from '../core/pythonScript';
+import type { Diagnostic } from '../core/types';
+
+export class UsageError extends Error {}
+
+const USAGE = `Usage:
+  qeff-disagg check [--format text|json] [--qefficient-version V] FILE...
+  qeff-disagg plan [--format text|json] FILE
+  qeff-disagg script --stage prefill|decode FILE
+  qeff-disagg compile-command [--format text|json] [LOGFILE|-]
+Exit codes: 0 ok; 1 errors found (check) or no compiler command (compile-command); 2 bad usage or unreadable file.`;
+
+export interface Io { stdout(s: string): void; stderr(s: string): void; readStdin(): string }
+
+interface Parsed { flags: Map<string, string>; files: string[] }
+
+function parseArgs(args: string[], known: Record<string, string[] | null>): Parsed {
+  const flags = new Map<string, string>();
+  const files: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--') { files.push(...args.slice(i + 1)); break; }
+    if (a.startsWith('--')) {
+      const [name, inline] = a.slice(2).split(/=(.*)/s, 2);
+      if (!(name in known)) throw new UsageError(`unknown option --${name}`);
+      const value = inline ?? args[++i];
+      if (value === undefined) throw new UsageError(`--${name} needs a value`);
+      const allowed = known[name];
+      if (allowed && !allowed.includes(value)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')}; got "${value}"`);
+      flags.set(name, value);
+    } else {
+      files.push(a);
+    }
+  }
+  return { flags, files };
+}
+
+export function readConfigFile(file: string): string {
+  let size: number;
+  try {
+    const st = statSync(file);
+    if (st.isDirectory()) throw new UsageError(`${file}: is a directory, not a config file`);
+    size = st.size;
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  // Larger files are not read whole: the check reports them as too large without loading 50 MB.
+  if (size > MAX_TEXT_LENGTH) return ' '.repeat(MAX_TEXT_LENGTH + 1);
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+}
+
+function check(args: string[], io: Io): number {
+  const { flags, files } = parseArgs(args, { format: ['text', 'json'], 'qefficient-version': null });
+  if (!files.length) throw new UsageError('check needs at least one FILE');
+  const version = flags.get('qefficient-version');
+  if (version !== undefined && !/^\d+\.\d+(\.\d+)?$/.test(version)) throw new UsageError(`--qefficient-version must look like 1.22 or 1.22.8; got "${version}"`);
+  const texts = files.map(f => [f, readConfigFile(f)] as const); // read all first: a missing file is a usage error
+  const results: { file: string; diagnostics: Diagnostic[] }[] = texts.map(([file, text]) => ({
+    file, diagnostics: checkText(text, { configPath: resolve(file), qefficientVersion: version, host: nodeFileHost }),
+  }));
+  if (flags.get('format') === 'json') {
+    const out = results.flatMap(r => r.diagnostics.map(d => ({
+      file: r.file, code: d.code, severity: d.severity, message: d.message, range: d.range,
+      ...(d.fix ? { fix: d.fix } : {}), ...(d.moreFixes ? { moreFixes: d.moreFixes } : {}),
+    })));
+    io.stdout(JSON.stringify(out, null, 2) + '\n');
+  } else {
+    for (const r of results) for (const d of r.diagnostics) {
+      io.stdout(`${r.file}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} ${d.code} ${d.message}\n`);
+    }
+  }
+  return results.some(r => r.diagnostics.some(d => d.severity === 'error')) ? 1 : 0;
+}
+
+function loadPlan(file: string): Plan {
+  try {
+    return buildPlan(readConfigFile(file), { configPath: resolve(file), host: nodeFileHost });
+  } catch (e) {
+    if (e instanceof PlanError) throw new UsageError(`${file}: ${e.message}`);
+    throw e;
+  }
+}
+
+function plan(args: string[], io: Io): number {
+  const { flags, files } = parseArgs(args, { format: ['text', 'json'] });
+  if (files.length !== 1) throw new UsageError('plan needs exactly one FILE');
+  const p = loadPlan(files[0]);
+  if (flags.get('format') === 'json') {
+    io.stdout(JSON.stringify(p, null, 2) + '\n');
+    return 0;
+  }
+  const lines = [`model: ${p.model}`, `family: ${p.family ?? 'unknown (set "family")'}`, `qefficientVersion: ${p.qefficientVersion ?? 'latest'}`];
+  for (const s of p.stages) {
+    lines.push('', `[${s.stage}] mode ${s.mode}`,
+      `  from_pretrained: ${JSON.stringify(s.fromPretrained)}`,
+      `  compile: ${JSON.stringify(s.compile)}`,
+      `  env: ${JSON.stringify(s.env)}`,
+      s.kvBytesPerSlot === null
+        ? '  kv: unknown (family unknown)'
+        : `  kv: ${formatBytes(s.kvBytesPerSlot, s.kvApproximate)} per slot x ${s.kvSlots} slots = ${formatBytes(s.kvBytesTotal!, s.kvApproximate)} (kvBytesPerSlot ${s.kvBytesPerSlot}, kvSlots ${s.kvSlots}, kvBytesTotal ${s.kvBytesTotal})`);
+  }
+  if (!p.stages.length) lines.push('', 'no stage with a valid mode');
+  io.stdout(lines.join('\n') + '\n');
+  return 0;
+}
+
+function script(args: string[], io: Io): number {
+  const { flags, files } = parseArgs(args, { stage: ['prefill', 'decode'] });
+  const stage = flags.get('stage') as 'prefill' | 'decode' | undefined;
+  if (!stage) throw new UsageError('script needs --stage prefill|decode');
+  if (files.length !== 1) throw new UsageError('script needs exactly one FILE');
+  const text = stageScript(loadPlan(files[0]), stage);
+  if (text === undefined) throw new UsageError(`${files[0]}: has no "${stage}" stage with a valid mode`);
+  io.stdout(text);
+  return 0;
+}
+
+function compileCommand(args: string[], io: Io): number {
+  const { flags, files } = parseArgs(args, { format: ['text', 'json'] });
+  if (files.length > 1) throw new UsageError('compile-command takes at most one LOGFILE');
+  const source = files[0] ?? '-';
+  let log: string;
+  try {
+    log = source === '-' ? io.readStdin() : readFileSync(source, 'utf8');
+  } catch (e) {
+    throw new UsageError(`${source}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  const found = findCompileCommand(log);
+  if (!found) {
+    io.stderr(`${source === '-' ? 'stdin' : source}: no "Compiler command: [...]" line found (QEfficient prints it when compile fails with "Compilation failed!")\n`);
+    return 1;
+  }
+  if (flags.get('format') === 'json') {
+    io.stdout(JSON.stringify({ argv: found.argv, shell: found.shell, qpcDir: found.qpcDir ?? null }, null, 2) + '\n');
+  } else {
+    io.stdout(`${found.shell}\n`);
+    if (found.qpcDir) io.stdout(`# QPC folder: ${found.qpcDir}\n`);
+  }
+  return 0;
+}
+
+const COMMANDS: Record<string, (args: string[], io: Io) => number> = {
+  check, plan, script, 'compile-command': compileCommand,
+};
+
+export function run(argv: string[], io: Io): number {
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') {
+    (cmd ? io.stdout : io.stderr)(USAGE + '\n');
+    return cmd ? 0 : 2;
+  }
+  const fn = COMMANDS[cmd];
+  try {
+    if (!fn) throw new UsageError(`unknown command "${cmd}"`);
+    return fn(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`qeff-disagg: ${e.message}\n${USAGE}\n`);
+      return 2;
+    }
+    io.stderr(`qeff-disagg: internal error: ${(e as Error).stack ?? e}\n`);
+    return 3;
+  }
+}

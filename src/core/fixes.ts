@@ -1,0 +1,67 @@
+// Fix builders: each returns the text edits of one fix, computed once when the diagnostic is made, so the
+// editor and the CLI apply them as data. Insertions and removals go through jsonc-parser's `modify`,
+// which keeps comments and handles commas.
+import { modify, type FormattingOptions, type Node } from 'jsonc-parser';
+import type { Prop } from './jsonNodes';
+import type { LineIndex } from './lineIndex';
+import type { Fix, TextEdit } from './types';
+
+export class FixBuilder {
+  private formatting: FormattingOptions | undefined;
+
+  constructor(private readonly text: string, private readonly lines: LineIndex) {}
+
+  private options(): FormattingOptions {
+    if (!this.formatting) {
+      const indent = /^([ \t]+)"/m.exec(this.text)?.[1] ?? '  ';
+      this.formatting = {
+        insertSpaces: !indent.startsWith('\t'),
+        tabSize: indent.startsWith('\t') ? 4 : Math.max(1, Math.min(8, indent.length)),
+        eol: this.text.includes('\r\n') ? '\r\n' : '\n',
+      };
+    }
+    return this.formatting;
+  }
+
+  private edit(offset: number, length: number, newText: string): TextEdit {
+    return { range: this.lines.range(offset, length), newText };
+  }
+
+  /** Insertions are formatted like the file. */
+  private modifyEdits(path: (string | number)[], value: unknown): TextEdit[] {
+    return modify(this.text, path, value, { formattingOptions: this.options() })
+      .map(e => this.edit(e.offset, e.length, e.content));
+  }
+
+  /**
+   * Removes a property with its comma, touching nothing else: up to the next property when there is
+   * one, else from the end of the previous one; an only property leaves `{}`.
+   */
+  remove(title: string, p: Prop): Fix {
+    const siblings = p.prop.parent?.children ?? [p.prop];
+    const i = siblings.indexOf(p.prop);
+    const next = siblings[i + 1];
+    const prev = siblings[i - 1];
+    const obj = p.prop.parent;
+    let start: number;
+    let end: number;
+    if (next) [start, end] = [p.prop.offset, next.offset];
+    else if (prev) [start, end] = [prev.offset + prev.length, p.prop.offset + p.prop.length];
+    else if (obj) [start, end] = [obj.offset + 1, obj.offset + obj.length - 1];
+    else [start, end] = [p.prop.offset, p.prop.offset + p.prop.length];
+    return { title, edits: [this.edit(start, end - start, '')] };
+  }
+
+  replaceValue(title: string, node: Node, value: unknown, fixAllSafe = false): Fix {
+    return { title, edits: [this.edit(node.offset, node.length, JSON.stringify(value))], fixAllSafe };
+  }
+
+  renameKey(title: string, key: Node, newName: string, fixAllSafe = false): Fix {
+    return { title, edits: [this.edit(key.offset, key.length, JSON.stringify(newName))], fixAllSafe };
+  }
+
+  /** Sets `path` (creating missing objects on the way) to `value`. */
+  set(title: string, path: (string | number)[], value: unknown): Fix {
+    return { title, edits: this.modifyEdits(path, value) };
+  }
+}

@@ -1,0 +1,49 @@
+// Small typed accessors over jsonc-parser nodes, so that rules read "the value of key K" with its node.
+import type { Node } from 'jsonc-parser';
+
+export interface Prop {
+  name: string;
+  /** The property node: key and value. */
+  prop: Node;
+  key: Node;
+  value: Node | undefined;
+}
+
+export function isObject(node: Node | undefined): node is Node {
+  return node?.type === 'object';
+}
+
+export function props(obj: Node | undefined): Prop[] {
+  if (!isObject(obj)) return [];
+  const out: Prop[] = [];
+  for (const p of obj.children ?? []) {
+    const key = p.children?.[0];
+    if (!key || key.type !== 'string') continue;
+    out.push({ name: String(key.value), prop: p, key, value: p.children?.[1] });
+  }
+  return out;
+}
+
+/** The last property of that name (JSON semantics: a duplicate key overrides). */
+export function prop(obj: Node | undefined, name: string): Prop | undefined {
+  let found: Prop | undefined;
+  for (const p of props(obj)) if (p.name === name) found = p;
+  return found;
+}
+
+export function numberValue(node: Node | undefined): number | undefined {
+  return node?.type === 'number' && typeof node.value === 'number' ? node.value : undefined;
+}
+export function integerValue(node: Node | undefined): number | undefined {
+  const n = numberValue(node);
+  return n !== undefined && Number.isInteger(n) ? n : undefined;
+}
+export function booleanValue(node: Node | undefined): boolean | undefined {
+  return node?.type === 'boolean' ? Boolean(node.value) : undefined;
+}
+export function stringValue(node: Node | undefined): string | undefined {
+  return node?.type === 'string' ? String(node.value) : undefined;
+}
+export function isNull(node: Node | undefined): boolean {
+  return node?.type === 'null';
+}

@@ -1,0 +1,51 @@
+// What a rule module gets: the parsed view, the target version, the file host and a `report` function.
+import type { Node } from 'jsonc-parser';
+import type { ConfigView, StageView } from './configView';
+import { FixBuilder } from './fixes';
+import type { LineIndex } from './lineIndex';
+import type { Diagnostic, Fix, FileHost, Severity } from './types';
+
+/** A diagnostic plus the stage it belongs to, used to resolve "one fault, one diagnostic". */
+export interface RuleDiagnostic extends Diagnostic { stage?: string }
+
+export interface ReportArgs {
+  code: string;
+  severity: Severity;
+  node: Node;
+  message: string;
+  stage?: StageView;
+  fixes?: Fix[];
+}
+
+export class RuleContext {
+  readonly diagnostics: RuleDiagnostic[] = [];
+  readonly fix: FixBuilder;
+
+  constructor(
+    readonly text: string,
+    readonly lines: LineIndex,
+    readonly view: ConfigView,
+    readonly host: FileHost | undefined,
+  ) {
+    this.fix = new FixBuilder(text, lines);
+  }
+
+  report({ code, severity, node, message, stage, fixes }: ReportArgs): void {
+    const [fix, ...more] = fixes ?? [];
+    this.diagnostics.push({
+      code, severity, message,
+      range: this.lines.range(node.offset, node.length),
+      offset: node.offset, length: node.length,
+      ...(fix ? { fix } : {}),
+      ...(more.length ? { moreFixes: more } : {}),
+      ...(stage ? { stage: stage.key } : {}),
+    });
+  }
+
+  /** Where a missing kwarg is reported: the stage's "compile" key, else the stage key. */
+  missingCompileKeyNode(stage: StageView): Node {
+    return stage.compileProp?.key ?? stage.prop.key;
+  }
+}
+
+export type Rule = (ctx: RuleContext) => void;

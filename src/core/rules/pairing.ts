@@ -1,0 +1,44 @@
+// QEFF-PAIR-01..03: a prefill and a decode stage hand KV over, so their layouts must match.
+import { compileBool, effectiveLengths } from '../configView';
+import { prop } from '../jsonNodes';
+import { DEFAULTS } from '../model';
+import type { RuleContext } from '../ruleContext';
+import type { DecodeMode, PrefillMode } from '../types';
+
+const NATURAL_DECODE: Record<PrefillMode, DecodeMode> = { blocking: 'swa-retain', chunking: 'full-kv' };
+
+export function pairingRules(ctx: RuleContext): void {
+  const prefill = ctx.view.stages.find(s => s.key === 'prefill');
+  const decode = ctx.view.stages.find(s => s.key === 'decode');
+  if (!prefill?.mode || !decode?.mode) return;
+  const pMode = prefill.mode as PrefillMode;
+  const natural = NATURAL_DECODE[pMode];
+  if (decode.mode !== natural && decode.modeProp?.value) {
+    ctx.report({
+      code: 'QEFF-PAIR-01', severity: 'warning', node: decode.modeProp.value, stage: decode,
+      message: `"${pMode}" prefill with "${decode.mode}" decode: the KV layouts of the handoff differ (${pMode === 'chunking' ? 'chunking keeps ctx_len KV for every layer' : 'blocking keeps only 128 positions for sliding layers'}). The natural pair is ${pMode} + ${natural}.`,
+      fixes: [ctx.fix.replaceValue(`Change decode mode to "${natural}"`, decode.modeProp.value, natural)],
+    });
+  }
+  if (pMode === 'chunking' && decode.mode === 'full-kv') {
+    const p = effectiveLengths(prefill).ctx;
+    const d = effectiveLengths(decode).ctx;
+    if (p !== d) {
+      const node = prop(decode.compile, 'ctx_len')?.value ?? ctx.missingCompileKeyNode(decode);
+      ctx.report({
+        code: 'QEFF-PAIR-02', severity: 'warning', node, stage: decode,
+        message: `Decode ctx_len ${d} differs from prefill ctx_len ${p}: a chunking + full-KV pair hands over a ctx_len-long KV cache, so both should use the same ctx_len.`,
+      });
+    }
+  }
+  const pInt8 = compileBool(prefill, 'mxint8_kv_cache').value ?? DEFAULTS.mxint8_kv_cache;
+  const dInt8 = compileBool(decode, 'mxint8_kv_cache').value ?? DEFAULTS.mxint8_kv_cache;
+  if (pInt8 !== dInt8) {
+    const node = prop(decode.compile, 'mxint8_kv_cache')?.value ?? ctx.missingCompileKeyNode(decode);
+    ctx.report({
+      code: 'QEFF-PAIR-03', severity: 'warning', node, stage: decode,
+      message: `mxint8_kv_cache is ${pInt8} for prefill and ${dInt8} for decode: the KV cache handed from prefill to decode must have one precision.`,
+    });
+  }
+}
+

@@ -1,0 +1,203 @@
+// Rule cases: each config marks the expected range of the diagnostic with ⟦ ⟧ (removed before checking).
+// Every rule of config-rules.md has at least one firing and one non-firing case.
+
+export interface RuleCase {
+  code: string;
+  name: string;
+  text: string;
+  severity?: string;
+  version?: string;
+  files?: Record<string, string>;
+  /** For non-firing cases: the code must not appear at all. */
+  fires: boolean;
+}
+
+const VALID_NPI = 'FP32NodeInstanceNames:\n  - /model/layers.0/Add_output_0\n';
+export const NPI_FILES = {
+  '/cfg/npi/subfunction_120b_npi.yaml': VALID_NPI,
+  '/cfg/npi/non_subfunction_120b_npi.yaml': VALID_NPI,
+  '/cfg/npi/plain.yaml': VALID_NPI,
+  '/cfg/npi/empty_subfunction.yaml': 'FP32NodeInstanceNames: []\n',
+  '/cfg/npi/broken_subfunction.yaml': 'FP32NodeInstanceNames: [a, b\n',
+  '/cfg/models/local/config.json': '{ "num_local_experts": 128, "num_hidden_layers": 36 }',
+};
+
+/** A clean chunking + full-kv pair for gpt-oss-20b, where `prefill`/`decode` bodies can be replaced. */
+export function pair(prefill: string, decode: string, extra = ''): string {
+  return `{\n  "model": "openai/gpt-oss-20b",${extra}\n  "prefill": ${prefill},\n  "decode": ${decode}\n}\n`;
+}
+const P_CHUNK = '{ "mode": "chunking", "compile": { "prefill_seq_len": 128, "ctx_len": 4096, "use_onnx_subfunctions": true } }';
+const D_FULL = '{ "mode": "full-kv", "compile": { "ctx_len": 4096 } }';
+const P_BLOCK = '{ "mode": "blocking", "compile": { "prefill_seq_len": 256, "ctx_len": 256, "use_onnx_subfunctions": true } }';
+const D_SWA = '{ "mode": "swa-retain", "compile": { "ctx_len": 256 } }';
+
+export const CLEAN_CONFIGS = [pair(P_CHUNK, D_FULL), pair(P_BLOCK, D_SWA)];
+
+const f = (code: string, name: string, text: string, more: Partial<RuleCase> = {}): RuleCase => ({ code, name, text, fires: true, ...more });
+const n = (code: string, name: string, text: string, more: Partial<RuleCase> = {}): RuleCase => ({ code, name, text, fires: false, ...more });
+
+export const CASES: RuleCase[] = [
+  // Structure
+  f('QEFF-SCHEMA', 'missing model, at the first brace', '⟦{⟧ "prefill": { "mode": "chunking" } }'),
+  f('QEFF-SCHEMA', 'unknown top-level key', '{ "model": "openai/gpt-oss-20b", ⟦"modle"⟧: 1 }'),
+  f('QEFF-SCHEMA', 'wrong type of a kwarg', pair('{ "mode": "chunking", "compile": { "prefill_seq_len": 128, "ctx_len": ⟦"4096"⟧, "use_onnx_subfunctions": true } }', D_FULL)),
+  f('QEFF-SCHEMA', 'bad prefill mode', pair('{ "mode": ⟦"chunked"⟧, "compile": { "use_onnx_subfunctions": true } }', D_FULL)),
+  f('QEFF-SCHEMA', 'missing mode on the stage key', pair('{ "compile": { "use_onnx_subfunctions": true } }', D_FULL).replace('"prefill"', '⟦"prefill"⟧')),
+  n('QEFF-SCHEMA', 'comments and trailing commas are fine', '{\n // a comment\n "model": "openai/gpt-oss-20b", /* block */\n}'),
+  f('QEFF-MODEL-01', 'unknown family', '{ "model": ⟦"tiny-random/gpt-oss-bf16"⟧ }', { severity: 'warning' }),
+  n('QEFF-MODEL-01', 'family given', '{ "model": "tiny-random/gpt-oss-bf16", "family": "gpt-oss-20b" }'),
+  n('QEFF-MODEL-01', 'family from a local config.json', '{ "model": "models/local", "prefill": { "mode": "chunking", "compile": { "use_onnx_subfunctions": true, "node_precision_info": "npi/subfunction_120b_npi.yaml" } } }'),
+  n('QEFF-MODEL-01', 'model missing: not reported', '{ "family": "gpt-oss-20b" }'),
+
+  // Mode
+  f('QEFF-MODE-01', 'prefill_only false in prefill', pair('{ "mode": "chunking", "compile": { "prefill_only": ⟦false⟧, "prefill_seq_len": 128, "ctx_len": 4096, "use_onnx_subfunctions": true } }', D_FULL)),
+  f('QEFF-MODE-01', 'prefill_seq_len 1 in prefill (over PB-01)', pair('{ "mode": "blocking", "compile": { "prefill_seq_len": ⟦1⟧, "use_onnx_subfunctions": true } }', D_SWA)),
+  f('QEFF-MODE-01', 'blocking with enable_chunking true', pair('{ "mode": "blocking", "compile": { "enable_chunking": ⟦true⟧, "prefill_seq_len": 256, "use_onnx_subfunctions": true } }', D_SWA)),
+  f('QEFF-MODE-01', 'chunking with enable_chunking false', pair('{ "mode": "chunking", "compile": { "enable_chunking": ⟦false⟧, "prefill_seq_len": 128, "ctx_len": 4096, "use_onnx_subfunctions": true } }', D_FULL)),
+  f('QEFF-MODE-01', 'decode with prefill_seq_len 128', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "prefill_seq_len": ⟦128⟧, "ctx_len": 4096 } }')),
+  f('QEFF-MODE-01', 'decode with enable_chunking true', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "enable_chunking": ⟦true⟧, "ctx_len": 4096 } }')),
+  f('QEFF-MODE-01', 'swa-retain with retain_full_kv true', pair(P_BLOCK, '{ "mode": "swa-retain", "compile": { "retain_full_kv": ⟦true⟧, "ctx_len": 256 } }')),
+  f('QEFF-MODE-01', 'full-kv with retain_full_kv false', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "retain_full_kv": ⟦false⟧, "ctx_len": 4096 } }')),
+  f('QEFF-MODE-01', 'decode with prefill_only true', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "prefill_only": ⟦true⟧, "ctx_len": 4096 } }')),
+  n('QEFF-MODE-01', 'a wrong-typed value is the schema\'s', pair('{ "mode": "chunking", "compile": { "prefill_only": "no", "prefill_seq_len": 128, "ctx_len": 4096, "use_onnx_subfunctions": true } }', D_FULL)),
+  n('QEFF-PB-01', 'MODE-01 wins over PB-01 on prefill_seq_len 1', pair('{ "mode": "blocking", "compile": { "prefill_seq_len": 1, "use_onnx_subfunctions": true } }', D_SWA)),
+  f('QEFF-MODE-02', 'redundant prefill_only true', pair('{ "mode": "chunking", "compile": { ⟦"prefill_only"⟧: true, "prefill_seq_len": 128, "ctx_len": 4096, "use_onnx_subfunctions": true } }', D_FULL), { severity: 'hint' }),
+  f('QEFF-MODE-02', 'redundant retain_full_kv true in full-kv', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { ⟦"retain_full_kv"⟧: true, "ctx_len": 4096 } }')),
+  f('QEFF-MODE-02', 'redundant prefill_seq_len 1 in swa-retain', pair(P_BLOCK, '{ "mode": "swa-retain", "compile": { ⟦"prefill_seq_len"⟧: 1, "ctx_len": 256 } }')),
+  n('QEFF-MODE-02', 'no mode kwargs written', pair(P_CHUNK, D_FULL)),
+  f('QEFF-MODE-03', 'decode mode in prefill', pair('{ "mode": ⟦"swa-retain"⟧, "compile": { "use_onnx_subfunctions": true } }', D_SWA)),
+  f('QEFF-MODE-03', 'prefill mode in decode', pair(P_CHUNK, '{ "mode": ⟦"chunking"⟧, "compile": { "ctx_len": 4096 } }')),
+  n('QEFF-SCHEMA', 'MODE-03 replaces the schema enum error', pair('{ "mode": "swa-retain", "compile": { "use_onnx_subfunctions": true } }', D_SWA)),
+  n('QEFF-PAIR-01', 'MODE-03 skips the pairing rules', pair(P_CHUNK, '{ "mode": "blocking", "compile": { "ctx_len": 4096 } }')),
+  n('QEFF-MODE-03', 'valid modes', pair(P_CHUNK, D_FULL)),
+
+  // Continuous batching
+  f('QEFF-CB-01', 'full_batch_size without CB', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, ⟦"full_batch_size"⟧: 4 } }'), { severity: 'warning' }),
+  n('QEFF-CB-01', 'full_batch_size with CB', pair(P_CHUNK, '{ "mode": "full-kv", "from_pretrained": { "continuous_batching": true }, "compile": { "ctx_len": 4096, "full_batch_size": 4 } }')),
+  n('QEFF-CB-01', 'PB-02 wins in blocking', pair('{ "mode": "blocking", "compile": { "prefill_seq_len": 256, "kv_cache_batch_size": 4, "use_onnx_subfunctions": true } }', D_SWA)),
+  f('QEFF-CB-02', 'decode CB without full_batch_size', pair(P_CHUNK, '{ "mode": "full-kv", "from_pretrained": { "continuous_batching": true }, ⟦"compile"⟧: { "ctx_len": 4096 } }')),
+  f('QEFF-CB-02', 'decode CB without compile at all, on the stage key', '{ "model": "openai/gpt-oss-20b", ⟦"decode"⟧: { "mode": "swa-retain", "from_pretrained": { "continuous_batching": true } } }'),
+  f('QEFF-CB-02', 'the misspelled key counts as CB', pair(P_CHUNK, '{ "mode": "full-kv", "from_pretrained": { "continous_batching": true }, ⟦"compile"⟧: { "ctx_len": 4096 } }')),
+  n('QEFF-CB-02', 'decode CB with full_batch_size', pair(P_CHUNK, '{ "mode": "full-kv", "from_pretrained": { "continuous_batching": true }, "compile": { "ctx_len": 4096, "full_batch_size": 2 } }')),
+  f('QEFF-CB-03', 'chunking CB without batch sizes', pair('{ "mode": "chunking", "from_pretrained": { "continuous_batching": true }, ⟦"compile"⟧: { "prefill_seq_len": 128, "ctx_len": 4096, "use_onnx_subfunctions": true } }', D_FULL)),
+  n('QEFF-CB-03', 'chunking CB with full_batch_size', pair('{ "mode": "chunking", "from_pretrained": { "continuous_batching": true }, "compile": { "full_batch_size": 1, "prefill_seq_len": 128, "ctx_len": 4096, "use_onnx_subfunctions": true } }', D_FULL)),
+  f('QEFF-CB-04', 'kv_cache_batch_size < full_batch_size', pair(P_CHUNK, '{ "mode": "full-kv", "from_pretrained": { "continuous_batching": true }, "compile": { "ctx_len": 4096, "full_batch_size": 4, "kv_cache_batch_size": ⟦2⟧ } }'), { severity: 'warning' }),
+  n('QEFF-CB-04', 'kv_cache_batch_size >= full_batch_size', pair(P_CHUNK, '{ "mode": "full-kv", "from_pretrained": { "continuous_batching": true }, "compile": { "ctx_len": 4096, "full_batch_size": 4, "kv_cache_batch_size": 8 } }')),
+  f('QEFF-CB-05', 'misspelled continous_batching', pair(P_CHUNK, '{ "mode": "full-kv", "from_pretrained": { ⟦"continous_batching"⟧: true }, "compile": { "ctx_len": 4096, "full_batch_size": 4 } }')),
+  f('QEFF-CB-05', 'misspelled at the top level: not a schema error', '{ "model": "openai/gpt-oss-20b", ⟦"continous_batching"⟧: true }'),
+  n('QEFF-SCHEMA', 'the misspelled top-level key is CB-05 only', '{ "model": "openai/gpt-oss-20b", "continous_batching": true }'),
+  n('QEFF-CB-05', 'the right spelling', pair(P_CHUNK, '{ "mode": "full-kv", "from_pretrained": { "continuous_batching": true }, "compile": { "ctx_len": 4096, "full_batch_size": 4 } }')),
+  n('QEFF-OPT-01', 'the misspelled key in compile is CB-05 only', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, "continous_batching": true } }')),
+
+  // Prefill blocking
+  f('QEFF-PB-01', 'prefill_seq_len 128', pair('{ "mode": "blocking", "compile": { "prefill_seq_len": ⟦128⟧, "use_onnx_subfunctions": true } }', D_SWA)),
+  f('QEFF-PB-01', 'prefill_seq_len 300', pair('{ "mode": "blocking", "compile": { "prefill_seq_len": ⟦300⟧, "use_onnx_subfunctions": true } }', D_SWA)),
+  f('QEFF-PB-01', 'prefill_seq_len missing', pair('{ "mode": "blocking", ⟦"compile"⟧: { "use_onnx_subfunctions": true } }', D_SWA)),
+  f('QEFF-PB-01', 'on 1.21 without NUM_Q_BLOCKS', pair('{ "mode": "blocking", "compile": { "prefill_seq_len": ⟦128⟧, "use_onnx_subfunctions": true } }', D_SWA), { version: '1.21' }),
+  n('QEFF-PB-01', 'on 1.21 NUM_Q_BLOCKS replaces the 256 rule', pair('{ "mode": "blocking", "compile": { "prefill_seq_len": 128, "use_onnx_subfunctions": true }, "env": { "NUM_Q_BLOCKS": "2" } }', D_SWA), { version: '1.21' }),
+  n('QEFF-PB-01', 'prefill_seq_len 512', pair('{ "mode": "blocking", "compile": { "prefill_seq_len": 512, "use_onnx_subfunctions": true } }', D_SWA)),
+  f('QEFF-PB-02', 'CB in blocking', pair('{ "mode": ⟦"blocking"⟧, "from_pretrained": { "continuous_batching": true }, "compile": { "prefill_seq_len": 256, "use_onnx_subfunctions": true } }', D_SWA)),
+  f('QEFF-PB-02', 'kv_cache_batch_size in blocking', pair('{ "mode": ⟦"blocking"⟧, "compile": { "prefill_seq_len": 256, "kv_cache_batch_size": 2, "use_onnx_subfunctions": true } }', D_SWA)),
+  n('QEFF-PB-02', 'plain blocking', pair(P_BLOCK, D_SWA)),
+  f('QEFF-PB-03', 'ctx_len differs from prefill_seq_len', pair('{ "mode": "blocking", "compile": { "prefill_seq_len": 256, "ctx_len": ⟦4096⟧, "use_onnx_subfunctions": true } }', D_SWA), { severity: 'warning' }),
+  n('QEFF-PB-03', 'CTX-01 wins over PB-03', pair('{ "mode": "blocking", "compile": { "prefill_seq_len": 512, "ctx_len": 256, "use_onnx_subfunctions": true } }', D_SWA)),
+  n('QEFF-PB-03', 'ctx_len absent', pair('{ "mode": "blocking", "compile": { "prefill_seq_len": 256, "use_onnx_subfunctions": true } }', D_SWA)),
+  f('QEFF-PB-04', 'NUM_Q_BLOCKS zero', pair('{ "mode": "blocking", "compile": { "prefill_seq_len": 256, "use_onnx_subfunctions": true }, "env": { "NUM_Q_BLOCKS": ⟦"0"⟧ } }', D_SWA)),
+  f('QEFF-PB-04', 'NUM_FFN_BLOCKS not digits', pair('{ "mode": "blocking", "compile": { "prefill_seq_len": 256, "use_onnx_subfunctions": true }, "env": { "NUM_FFN_BLOCKS": ⟦"two"⟧ } }', D_SWA)),
+  f('QEFF-PB-04', 'NUM_Q_BLOCKS negative number', pair('{ "mode": "blocking", "compile": { "prefill_seq_len": 256, "use_onnx_subfunctions": true }, "env": { "NUM_Q_BLOCKS": ⟦-2⟧ } }', D_SWA)),
+  n('QEFF-PB-04', 'digit string and number', pair('{ "mode": "blocking", "compile": { "prefill_seq_len": 256, "use_onnx_subfunctions": true }, "env": { "NUM_Q_BLOCKS": "2", "NUM_FFN_BLOCKS": 4 } }', D_SWA)),
+  f('QEFF-PB-05', 'larger not a multiple of the smaller', pair('{ "mode": "blocking", "compile": { "prefill_seq_len": 256, "use_onnx_subfunctions": true }, "env": { "NUM_Q_BLOCKS": ⟦"2"⟧, "NUM_FFN_BLOCKS": "3" } }', D_SWA)),
+  n('QEFF-PB-05', '4 and 2', pair('{ "mode": "blocking", "compile": { "prefill_seq_len": 256, "use_onnx_subfunctions": true }, "env": { "NUM_Q_BLOCKS": "2", "NUM_FFN_BLOCKS": "4" } }', D_SWA)),
+  f('QEFF-PB-06', 'ENABLE_OPT_SWA true (over schema and ENV-02)', pair('{ "mode": "blocking", "compile": { "prefill_seq_len": 256, "use_onnx_subfunctions": true }, "env": { "NUM_Q_BLOCKS": 1, "ENABLE_OPT_SWA": ⟦true⟧ } }', D_SWA)),
+  f('QEFF-PB-06', 'ENABLE_OPT_SWA "yes"', pair('{ "mode": "blocking", "compile": { "prefill_seq_len": 256, "use_onnx_subfunctions": true }, "env": { "NUM_Q_BLOCKS": 1, "ENABLE_OPT_SWA": ⟦"yes"⟧ } }', D_SWA)),
+  n('QEFF-ENV-02', 'PB-06 wins over ENV-02', pair('{ "mode": "blocking", "compile": { "prefill_seq_len": 256, "use_onnx_subfunctions": true }, "env": { "NUM_Q_BLOCKS": 1, "ENABLE_OPT_SWA": true } }', D_SWA)),
+  n('QEFF-SCHEMA', 'PB-06 wins over the schema', pair('{ "mode": "blocking", "compile": { "prefill_seq_len": 256, "use_onnx_subfunctions": true }, "env": { "NUM_Q_BLOCKS": 1, "ENABLE_OPT_SWA": true } }', D_SWA)),
+  n('QEFF-PB-06', 'ENABLE_OPT_SWA "0"', pair('{ "mode": "blocking", "compile": { "prefill_seq_len": 256, "use_onnx_subfunctions": true }, "env": { "ENABLE_OPT_SWA": "0" } }', D_SWA)),
+  f('QEFF-PB-07', 'opt-SWA without NUM_Q_BLOCKS on 1.22', pair('{ "mode": "blocking", "compile": { "prefill_seq_len": 512, "use_onnx_subfunctions": true }, "env": { "ENABLE_OPT_SWA": ⟦"1"⟧ } }', D_SWA), { severity: 'warning' }),
+  n('QEFF-PB-07', 'opt-SWA on 1.21 (NUM_Q_BLOCKS defaults from psl)', pair('{ "mode": "blocking", "compile": { "prefill_seq_len": 512, "use_onnx_subfunctions": true }, "env": { "ENABLE_OPT_SWA": "1" } }', D_SWA), { version: '1.21' }),
+  n('QEFF-PB-07', 'opt-SWA with NUM_Q_BLOCKS', pair('{ "mode": "blocking", "compile": { "prefill_seq_len": 512, "use_onnx_subfunctions": true }, "env": { "ENABLE_OPT_SWA": "1", "NUM_Q_BLOCKS": "2" } }', D_SWA)),
+
+  // Prefill chunking
+  f('QEFF-PC-01', 'ctx_len < psl + 128', pair('{ "mode": "chunking", "compile": { "prefill_seq_len": 256, "ctx_len": ⟦300⟧, "use_onnx_subfunctions": true } }', '{ "mode": "full-kv", "compile": { "ctx_len": 300 } }'), { severity: 'warning' }),
+  f('QEFF-PC-01', 'default ctx_len 128 with the default psl 32, on the compile key', pair('{ "mode": "chunking", ⟦"compile"⟧: { "use_onnx_subfunctions": true } }', '{ "mode": "full-kv" }')),
+  n('QEFF-PC-01', 'CTX-01 wins over PC-01', pair('{ "mode": "chunking", "compile": { "prefill_seq_len": 512, "ctx_len": 256, "use_onnx_subfunctions": true } }', '{ "mode": "full-kv", "compile": { "ctx_len": 256 } }')),
+  n('QEFF-PC-01', 'ctx_len = psl + 128', pair('{ "mode": "chunking", "compile": { "prefill_seq_len": 128, "ctx_len": 256, "use_onnx_subfunctions": true } }', '{ "mode": "full-kv", "compile": { "ctx_len": 256 } }')),
+  f('QEFF-PC-02', 'num_cores 12 for 32 experts', pair('{ "mode": "chunking", "compile": { "prefill_seq_len": 128, "ctx_len": 4096, "num_cores": ⟦12⟧, "use_onnx_subfunctions": true } }', D_FULL)),
+  n('QEFF-PC-02', 'num_cores 12 on 1.21', pair('{ "mode": "chunking", "compile": { "prefill_seq_len": 128, "ctx_len": 4096, "num_cores": 12, "use_onnx_subfunctions": true } }', D_FULL), { version: '1.21' }),
+  n('QEFF-PC-02', 'CORES-01 wins over PC-02', pair('{ "mode": "chunking", "compile": { "prefill_seq_len": 128, "ctx_len": 4096, "num_cores": 0, "use_onnx_subfunctions": true } }', D_FULL)),
+  n('QEFF-PC-02', 'num_cores 8', pair('{ "mode": "chunking", "compile": { "prefill_seq_len": 128, "ctx_len": 4096, "num_cores": 8, "use_onnx_subfunctions": true } }', D_FULL)),
+
+  // Environment
+  f('QEFF-ENV-01', 'NUM_Q_BLOCKS in chunking', pair('{ "mode": "chunking", "compile": { "prefill_seq_len": 128, "ctx_len": 4096, "use_onnx_subfunctions": true }, "env": { ⟦"NUM_Q_BLOCKS"⟧: "2" } }', D_FULL), { severity: 'warning' }),
+  f('QEFF-ENV-01', 'ENABLE_OPT_SWA in decode', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096 }, "env": { ⟦"ENABLE_OPT_SWA"⟧: "1" } }')),
+  n('QEFF-ENV-01', 'other variables in decode', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096 }, "env": { "QEFF_HOME": "/data/qeff" } }')),
+  f('QEFF-ENV-02', 'a boolean env value', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096 }, "env": { "HF_HUB_OFFLINE": ⟦true⟧ } }')),
+  f('QEFF-ENV-02', 'a fractional env value', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096 }, "env": { "X": ⟦1.5⟧ } }')),
+  n('QEFF-ENV-02', 'string and integer values', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096 }, "env": { "X": "a", "Y": 3 } }')),
+
+  // Decode
+  f('QEFF-DEC-01', 'subfunctions in decode on 1.21: error', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, "use_onnx_subfunctions": ⟦true⟧ } }'), { version: '1.21', severity: 'error' }),
+  f('QEFF-DEC-01', 'subfunctions in decode on 1.22: warning', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, "use_onnx_subfunctions": ⟦true⟧ } }'), { severity: 'warning' }),
+  n('QEFF-DEC-01', 'subfunctions false in decode', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, "use_onnx_subfunctions": false } }')),
+  f('QEFF-DEC-02', 'retain_full_kv in prefill', pair('{ "mode": "chunking", "compile": { ⟦"retain_full_kv"⟧: true, "prefill_seq_len": 128, "ctx_len": 4096, "use_onnx_subfunctions": true } }', D_FULL), { severity: 'warning' }),
+  n('QEFF-DEC-02', 'retain_full_kv in decode', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, "retain_full_kv": true } }')),
+
+  // Subfunctions and NPI
+  f('QEFF-SUB-01', 'prefill without use_onnx_subfunctions', pair('{ "mode": "chunking", ⟦"compile"⟧: { "prefill_seq_len": 128, "ctx_len": 4096 } }', D_FULL), { severity: 'warning' }),
+  f('QEFF-SUB-01', 'prefill with use_onnx_subfunctions false', pair('{ "mode": "chunking", "compile": { "prefill_seq_len": 128, "ctx_len": 4096, "use_onnx_subfunctions": ⟦false⟧ } }', D_FULL)),
+  n('QEFF-SUB-01', 'prefill with subfunctions', pair(P_CHUNK, D_FULL)),
+  f('QEFF-SUB-02', 'prefill with subfunctions', pair('{ "mode": "chunking", "compile": { "prefill_seq_len": 128, "ctx_len": 4096, "use_onnx_subfunctions": ⟦true⟧ } }', D_FULL), { severity: 'info' }),
+  n('QEFF-SUB-02', 'prefill without subfunctions', pair('{ "mode": "chunking", "compile": { "prefill_seq_len": 128, "ctx_len": 4096 } }', D_FULL)),
+  f('QEFF-NPI-01', '120b prefill without NPI', '{ "model": "openai/gpt-oss-120b", "prefill": { "mode": "chunking", ⟦"compile"⟧: { "prefill_seq_len": 128, "ctx_len": 4096, "use_onnx_subfunctions": true } } }'),
+  f('QEFF-NPI-01', '120b from a local config.json', '{ "model": "models/local", ⟦"decode"⟧: { "mode": "full-kv" } }'),
+  n('QEFF-NPI-01', '20b without NPI', pair(P_CHUNK, D_FULL)),
+  f('QEFF-NPI-02', 'missing NPI file', '{ "model": "openai/gpt-oss-120b", "decode": { "mode": "full-kv", "compile": { "node_precision_info": ⟦"npi/nope.yaml"⟧ } } }'),
+  f('QEFF-NPI-02', 'empty NPI list', '{ "model": "openai/gpt-oss-120b", "prefill": { "mode": "chunking", "compile": { "prefill_seq_len": 128, "ctx_len": 4096, "use_onnx_subfunctions": true, "node_precision_info": ⟦"npi/empty_subfunction.yaml"⟧ } } }'),
+  f('QEFF-NPI-02', 'NPI not YAML', '{ "model": "openai/gpt-oss-120b", "prefill": { "mode": "chunking", "compile": { "prefill_seq_len": 128, "ctx_len": 4096, "use_onnx_subfunctions": true, "node_precision_info": ⟦"npi/broken_subfunction.yaml"⟧ } } }'),
+  n('QEFF-NPI-02', 'valid NPI file', '{ "model": "openai/gpt-oss-120b", "decode": { "mode": "full-kv", "compile": { "node_precision_info": "npi/non_subfunction_120b_npi.yaml" } } }'),
+  f('QEFF-NPI-03', 'non_subfunction NPI with subfunctions', '{ "model": "openai/gpt-oss-120b", "prefill": { "mode": "chunking", "compile": { "prefill_seq_len": 128, "ctx_len": 4096, "use_onnx_subfunctions": true, "node_precision_info": ⟦"npi/non_subfunction_120b_npi.yaml"⟧ } } }', { severity: 'warning' }),
+  f('QEFF-NPI-03', 'subfunction NPI without subfunctions', '{ "model": "openai/gpt-oss-120b", "decode": { "mode": "full-kv", "compile": { "node_precision_info": ⟦"npi/subfunction_120b_npi.yaml"⟧ } } }'),
+  n('QEFF-NPI-03', 'a neutral file name', '{ "model": "openai/gpt-oss-120b", "decode": { "mode": "full-kv", "compile": { "node_precision_info": "npi/plain.yaml" } } }'),
+
+  // Pairing
+  f('QEFF-PAIR-01', 'chunking + swa-retain', pair(P_CHUNK, '{ "mode": ⟦"swa-retain"⟧, "compile": { "ctx_len": 4096 } }')),
+  f('QEFF-PAIR-01', 'blocking + full-kv', pair(P_BLOCK, '{ "mode": ⟦"full-kv"⟧, "compile": { "ctx_len": 256 } }')),
+  n('QEFF-PAIR-01', 'natural pairs', pair(P_BLOCK, D_SWA)),
+  f('QEFF-PAIR-02', 'chunking + full-kv with different ctx_len', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": ⟦8192⟧ } }')),
+  f('QEFF-PAIR-02', 'decode ctx_len absent, on the compile key', pair(P_CHUNK, '{ "mode": "full-kv", ⟦"compile"⟧: { "num_cores": 16 } }')),
+  n('QEFF-PAIR-02', 'same ctx_len', pair(P_CHUNK, D_FULL)),
+  f('QEFF-PAIR-03', 'mxint8 differs', pair('{ "mode": "chunking", "compile": { "prefill_seq_len": 128, "ctx_len": 4096, "use_onnx_subfunctions": true, "mxint8_kv_cache": true } }', '{ "mode": "full-kv", "compile": { "ctx_len": 4096, "mxint8_kv_cache": ⟦false⟧ } }')),
+  f('QEFF-PAIR-03', 'mxint8 absent in decode, on its compile key', pair('{ "mode": "chunking", "compile": { "prefill_seq_len": 128, "ctx_len": 4096, "use_onnx_subfunctions": true, "mxint8_kv_cache": true } }', '{ "mode": "full-kv", ⟦"compile"⟧: { "ctx_len": 4096 } }')),
+  n('QEFF-PAIR-03', 'mxint8 equal', pair('{ "mode": "chunking", "compile": { "prefill_seq_len": 128, "ctx_len": 4096, "use_onnx_subfunctions": true, "mxint8_kv_cache": true } }', '{ "mode": "full-kv", "compile": { "ctx_len": 4096, "mxint8_kv_cache": true } }')),
+
+  // General
+  f('QEFF-CTX-01', 'chunking ctx_len < psl', pair('{ "mode": "chunking", "compile": { "prefill_seq_len": 512, "ctx_len": ⟦256⟧, "use_onnx_subfunctions": true } }', '{ "mode": "full-kv", "compile": { "ctx_len": 256 } }')),
+  n('QEFF-CTX-01', 'ctx_len >= psl', pair(P_CHUNK, D_FULL)),
+  f('QEFF-CTX-02', 'ctx_len beyond max_position_embeddings', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": ⟦262144⟧ } }'), { severity: 'warning' }),
+  n('QEFF-CTX-02', 'ctx_len 131072', pair('{ "mode": "chunking", "compile": { "prefill_seq_len": 128, "ctx_len": 131072, "use_onnx_subfunctions": true } }', '{ "mode": "full-kv", "compile": { "ctx_len": 131072 } }')),
+  f('QEFF-CORES-01', 'num_cores 0: error', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, "num_cores": ⟦0⟧ } }'), { severity: 'error' }),
+  f('QEFF-CORES-01', 'num_cores 32: warning', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, "num_cores": ⟦32⟧ } }'), { severity: 'warning' }),
+  n('QEFF-CORES-01', 'num_cores 14', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, "num_cores": 14 } }')),
+  f('QEFF-DEV-01', 'mdp_ts_num_devices', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, ⟦"mdp_ts_num_devices"⟧: 2 } }')),
+  n('QEFF-OPT-02', 'DEV-01 wins over OPT', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, "mdp_ts_num_devices": 2 } }')),
+  n('QEFF-DEV-01', 'num_devices', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, "num_devices": 2 } }')),
+  f('QEFF-DEV-02', 'more partitions than devices', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, "num_devices": 2, "mdp_num_partitions": ⟦4⟧ } }')),
+  f('QEFF-DEV-02', 'partitions 0', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, "mdp_num_partitions": ⟦0⟧ } }')),
+  n('QEFF-DEV-02', 'partitions = devices', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, "num_devices": 4, "mdp_num_partitions": 4 } }')),
+  f('QEFF-LW-01', 'layerwise in compile', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, ⟦"layerwise"⟧: true } }')),
+  f('QEFF-LW-01', 'layerwise in from_pretrained', pair(P_CHUNK, '{ "mode": "full-kv", "from_pretrained": { ⟦"layerwise"⟧: true }, "compile": { "ctx_len": 4096 } }')),
+  n('QEFF-LW-01', 'layerwise false', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, "layerwise": false } }')),
+  f('QEFF-OPT-01', 'a typo of a kwarg', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, ⟦"mxfp6_matmull"⟧: true } }'), { severity: 'warning' }),
+  f('QEFF-OPT-01', 'a typo of a compiler option', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, ⟦"user_tile"⟧: true } }')),
+  n('QEFF-OPT-01', 'short keys are not typos', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, "mo": 1 } }')),
+  n('QEFF-OPT-01', 'case matters', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, "MOS_X_LONGER_NAME": 1 } }')),
+  f('QEFF-OPT-02', 'an unknown compiler option', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, ⟦"multicast_weights"⟧: true } }'), { severity: 'info' }),
+  n('QEFF-OPT-02', 'known compiler options', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, "mos": 1, "aic_enable_depth_first": true } }')),
+  f('QEFF-KVP-01', 'prefix with underscore', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, "kv_cache_prefix": ⟦"kv_a"⟧ } }')),
+  f('QEFF-KVP-01', 'empty prefix', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, "kv_cache_prefix": ⟦""⟧ } }')),
+  n('QEFF-KVP-01', 'alphanumeric prefix', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, "kv_cache_prefix": "dec0" } }')),
+
+  // Parse errors
+  f('QEFF-JSON', 'an unterminated object', '{ "model": "openai/gpt-oss-20b", "x": [1, 2⟦}⟧'),
+  f('QEFF-JSON', 'a missing comma', '{ "model": "openai/gpt-oss-20b" ⟦"family"⟧: 1 }'),
+];

@@ -1,0 +1,108 @@
+// Every rule firing and not firing, with exact ranges; every fix applied and re-checked.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { checkText } from '../../src/core/check';
+import { LineIndex } from '../../src/core/lineIndex';
+import type { Diagnostic, FileHost, TextEdit } from '../../src/core/types';
+import { CASES, CLEAN_CONFIGS, NPI_FILES, type RuleCase } from './ruleCases';
+
+const OPEN = '⟦';
+const CLOSE = '⟧';
+
+function unmark(marked: string): { text: string; start: number; end: number } {
+  const start = marked.indexOf(OPEN);
+  const end = marked.indexOf(CLOSE);
+  return { text: marked.replace(OPEN, '').replace(CLOSE, ''), start, end: end - OPEN.length };
+}
+
+const host: FileHost = { readFile: p => (NPI_FILES as Record<string, string>)[p] };
+
+function run(c: RuleCase | { text: string; version?: string }, text = c.text.replace(OPEN, '').replace(CLOSE, '')): Diagnostic[] {
+  return checkText(text, { configPath: '/cfg/deploy.qeff.json', host, qefficientVersion: c.version });
+}
+
+export function applyEdits(text: string, edits: TextEdit[]): string {
+  const lines = new LineIndex(text);
+  const sorted = edits.map(e => ({ start: lines.offsetAt(e.range.start), end: lines.offsetAt(e.range.end), text: e.newText }))
+    .sort((a, b) => b.start - a.start);
+  let out = text;
+  for (const e of sorted) out = out.slice(0, e.start) + e.text + out.slice(e.end);
+  return out;
+}
+
+for (const c of CASES) {
+  test(`${c.code} ${c.fires ? 'fires' : 'does not fire'}: ${c.name}`, () => {
+    const diags = run(c);
+    const mine = diags.filter(d => d.code === c.code);
+    if (!c.fires) {
+      assert.deepEqual(mine.map(d => d.message), [], `unexpected ${c.code}`);
+      return;
+    }
+    const { text, start, end } = unmark(c.text);
+    const at = mine.filter(d => d.offset === start && d.offset + d.length === end);
+    assert.equal(at.length, 1, `expected one ${c.code} at ${start}-${end} ("${text.slice(start, end)}"); got ${JSON.stringify(mine.map(d => [d.offset, d.length, d.message]))}`);
+    const d = at[0];
+    if (c.severity) assert.equal(d.severity, c.severity);
+    const lines = new LineIndex(text);
+    assert.deepEqual(d.range, lines.range(start, end - start));
+    assert.ok(d.message.length > 20, 'a message that says something');
+    if (d.fix && d.fix.edits.length) {
+      const fixed = applyEdits(text, d.fix.edits);
+      const after = run(c, fixed);
+      assert.ok(!after.some(x => x.code === 'QEFF-JSON'), `the fix "${d.fix.title}" broke the JSON:\n${fixed}`);
+      assert.ok(after.filter(x => x.code === c.code).length < mine.length, `the fix "${d.fix.title}" did not remove ${c.code}:\n${fixed}`);
+    }
+  });
+}
+
+test('clean configs have no error or warning', () => {
+  for (const text of CLEAN_CONFIGS) {
+    const bad = run({ text }).filter(d => d.severity === 'error' || d.severity === 'warning');
+    assert.deepEqual(bad.map(d => `${d.code} ${d.message}`), []);
+  }
+});
+
+test('every catalog id has a firing and a non-firing case', () => {
+  const ids = ['QEFF-JSON', 'QEFF-SCHEMA', 'QEFF-MODEL-01', 'QEFF-MODE-01', 'QEFF-MODE-02', 'QEFF-MODE-03',
+    'QEFF-CB-01', 'QEFF-CB-02', 'QEFF-CB-03', 'QEFF-CB-04', 'QEFF-CB-05', 'QEFF-PB-01', 'QEFF-PB-02', 'QEFF-PB-03',
+    'QEFF-PB-04', 'QEFF-PB-05', 'QEFF-PB-06', 'QEFF-PB-07', 'QEFF-PC-01', 'QEFF-PC-02', 'QEFF-ENV-01', 'QEFF-ENV-02',
+    'QEFF-DEC-01', 'QEFF-DEC-02', 'QEFF-SUB-01', 'QEFF-SUB-02', 'QEFF-NPI-01', 'QEFF-NPI-02', 'QEFF-NPI-03',
+    'QEFF-PAIR-01', 'QEFF-PAIR-02', 'QEFF-PAIR-03', 'QEFF-CTX-01', 'QEFF-CTX-02', 'QEFF-CORES-01', 'QEFF-DEV-01',
+    'QEFF-DEV-02', 'QEFF-LW-01', 'QEFF-OPT-01', 'QEFF-OPT-02', 'QEFF-KVP-01'];
+  for (const id of ids) {
+    assert.ok(CASES.some(c => c.code === id && c.fires), `${id} has no firing case`);
+    if (id !== 'QEFF-JSON') assert.ok(CASES.some(c => c.code === id && !c.fires), `${id} has no non-firing case`);
+  }
+});
+
+test('when the text does not parse, only QEFF-JSON is reported', () => {
+  const diags = run({ text: '{ "model": "openai/gpt-oss-20b", "prefill": { "mode": "bad" ' });
+  assert.ok(diags.length >= 1);
+  assert.ok(diags.every(d => d.code === 'QEFF-JSON'));
+});
+
+test('a diagnostic is never at 0:0 unless it concerns the whole document', () => {
+  for (const c of CASES) {
+    for (const d of run(c)) {
+      if (d.offset === 0) assert.ok(d.code === 'QEFF-JSON' || d.code === 'QEFF-SCHEMA', `${c.name}: ${d.code} at 0`);
+    }
+  }
+});
+
+test('MODE-02 removal keeps the rest of the line and the comments', () => {
+  const text = '{\n  "model": "openai/gpt-oss-20b", // the model\n  "decode": { "mode": "full-kv", "compile": { "retain_full_kv": true, "ctx_len": 4096 } }\n}\n';
+  const d = run({ text }).find(x => x.code === 'QEFF-MODE-02');
+  assert.ok(d?.fix);
+  const fixed = applyEdits(text, d.fix.edits);
+  assert.equal(fixed, '{\n  "model": "openai/gpt-oss-20b", // the model\n  "decode": { "mode": "full-kv", "compile": { "ctx_len": 4096 } }\n}\n');
+});
+
+test('the config version wins over the caller version', () => {
+  const text = '{ "model": "openai/gpt-oss-20b", "qefficientVersion": "1.21", "decode": { "mode": "full-kv", "compile": { "use_onnx_subfunctions": true } } }';
+  const d = checkText(text, { qefficientVersion: '1.23' }).find(x => x.code === 'QEFF-DEC-01');
+  assert.equal(d?.severity, 'error');
+  const d2 = checkText(text.replace('"qefficientVersion": "1.21", ', ''), { qefficientVersion: '1.21' }).find(x => x.code === 'QEFF-DEC-01');
+  assert.equal(d2?.severity, 'error');
+  const d3 = checkText(text.replace('"qefficientVersion": "1.21", ', '')).find(x => x.code === 'QEFF-DEC-01');
+  assert.equal(d3?.severity, 'warning');
+});
