@@ -3,7 +3,7 @@
 // which keeps comments and handles commas.
 import { modify, type FormattingOptions, type Node } from 'jsonc-parser';
 import type { Prop } from './jsonNodes';
-import type { LineIndex } from './lineIndex';
+import { LineIndex } from './lineIndex';
 import type { Fix, TextEdit } from './types';
 
 export class FixBuilder {
@@ -64,4 +64,9 @@ export class FixBuilder {
   set(title: string, path: (string | number)[], value: unknown): Fix {
     return { title, edits: this.modifyEdits(path, value) };
   }
+}
+
+/** Edits that set `path` to `value` in `text` (for commands that compute a value first, e.g. a file picker). */
+export function setValueEdits(text: string, path: (string | number)[], value: unknown): TextEdit[] {
+  return new FixBuilder(text, new LineIndex(text)).set('', path, value).edits;
 }

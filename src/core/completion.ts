@@ -1,0 +1,144 @@
+// Completion: keys valid at the cursor (the stage mode's own kwargs first), enum values (modes of that
+// stage, "0"/"1" for ENABLE_OPT_SWA), booleans, and a snippet per stage mode.
+import { findNodeAtOffset, getLocation, type Node } from 'jsonc-parser';
+import { buildView } from './configView';
+import { prop, props } from './jsonNodes';
+import { FORBIDDEN_COMPILE_KWARGS } from './knownKeys';
+import { IMPLIED_KWARGS } from './rules/mode';
+import { parseDocument } from './parse';
+import { docOf, enumDocOf, resolveSchema, schemaAt, SCHEMA, type SchemaNode } from './schemaDocs';
+import type { Mode } from './types';
+
+export interface CompletionEntry {
+  label: string;
+  kind: 'property' | 'value' | 'snippet';
+  /** Snippet syntax ($1, ${1:x}, ${1|a,b|}). */
+  insertText: string;
+  /** The text range the insert replaces. */
+  offset: number;
+  length: number;
+  documentation?: string;
+  detail?: string;
+  sortText: string;
+  /** Accept when typed text matches this (for keys typed without the opening quote). */
+  filterText?: string;
+}
+
+/** The kwargs each mode is about, offered first (config-rules.md and the design note). */
+const MODE_KWARGS: Record<Mode, string[]> = {
+  'blocking': ['prefill_seq_len', 'ctx_len', 'use_onnx_subfunctions', 'num_cores', 'num_devices', 'mxfp6_matmul', 'mxint8_kv_cache', 'node_precision_info', 'mos', 'aic_enable_depth_first'],
+  'chunking': ['prefill_seq_len', 'ctx_len', 'use_onnx_subfunctions', 'kv_cache_batch_size', 'full_batch_size', 'num_cores', 'num_devices', 'mxfp6_matmul', 'mxint8_kv_cache', 'node_precision_info', 'moe_prefill_packed_chunk_size', 'mos', 'aic_enable_depth_first', 'user_tiled'],
+  'swa-retain': ['ctx_len', 'full_batch_size', 'kv_cache_batch_size', 'num_cores', 'num_devices', 'mxfp6_matmul', 'mxint8_kv_cache', 'node_precision_info', 'mos', 'aic_enable_depth_first'],
+  'full-kv': ['ctx_len', 'full_batch_size', 'kv_cache_batch_size', 'num_cores', 'num_devices', 'mxfp6_matmul', 'mxint8_kv_cache', 'node_precision_info', 'mos', 'aic_enable_depth_first'],
+};
+const MODE_ENV: Partial<Record<Mode, string[]>> = { blocking: ['NUM_Q_BLOCKS', 'NUM_FFN_BLOCKS', 'ENABLE_OPT_SWA'] };
+const MODE_FROM_PRETRAINED = ['continuous_batching'];
+
+function escapeSnippet(s: string): string {
+  return s.replace(/[\\$}]/g, m => '\\' + m);
+}
+
+function valueSnippet(schema: SchemaNode | undefined, name: string): string {
+  const s = resolveSchema(schema);
+  if (s?.enum?.length) return `\${1|${s.enum.map(v => escapeSnippet(JSON.stringify(v)).replace(/[,|]/g, m => '\\' + m)).join(',')}|}`;
+  const types = ([] as string[]).concat(s?.type ?? []);
+  if (types.includes('boolean')) return '${1|true,false|}';
+  if (types.includes('integer') || types.includes('number')) return `\${1:${DEFAULT_NUMBERS[name] ?? 1}}`;
+  if (types.includes('object')) return '{$1}';
+  if (types.includes('array')) return '[$1]';
+  return '"$1"';
+}
+
+const DEFAULT_NUMBERS: Record<string, number> = {
+  prefill_seq_len: 256, ctx_len: 8192, num_cores: 16, num_devices: 1, full_batch_size: 4, kv_cache_batch_size: 4,
+  batch_size: 1, mos: 1, moe_prefill_packed_chunk_size: 256, mdp_num_partitions: 1, NUM_Q_BLOCKS: 1, NUM_FFN_BLOCKS: 1,
+};
+
+export function completionsAt(text: string, offset: number): CompletionEntry[] {
+  const { root } = parseDocument(text);
+  const loc = getLocation(text, offset);
+  const node = root ? findNodeAtOffset(root, offset, true) : undefined;
+  if (loc.isAtPropertyKey || (!root && offset <= 1)) return keyCompletions(text, offset, root, loc.path.slice(0, -1), node);
+  return valueCompletions(offset, loc.path, node);
+}
+
+/** The range to replace: the string token under the cursor, else nothing (pure insertion). */
+function tokenRange(node: Node | undefined, offset: number, kind: 'string' | 'value'): { offset: number; length: number } {
+  if (node && (kind === 'value' || node.type === 'string') && node.type !== 'object' && node.type !== 'array'
+    && node.offset <= offset && offset <= node.offset + node.length) {
+    return { offset: node.offset, length: node.length };
+  }
+  return { offset, length: 0 };
+}
+
+function objectAt(root: Node | undefined, path: (string | number)[]): Node | undefined {
+  let node = root;
+  for (const seg of path) node = typeof seg === 'string' ? prop(node, seg)?.value : undefined;
+  return node?.type === 'object' ? node : undefined;
+}
+
+function keyCompletions(text: string, offset: number, root: Node | undefined, objPath: (string | number)[], node: Node | undefined): CompletionEntry[] {
+  const schema = schemaAt(objPath);
+  if (!schema?.properties) return [];
+  const obj = objectAt(root, objPath);
+  const present = new Set(props(obj).map(p => p.name));
+  const range = tokenRange(node, offset, 'string');
+  const hasColonAfter = /^\s*:/.test(text.slice(range.offset + range.length));
+  const needsComma = /^\s*"/.test(text.slice(range.offset + range.length)) && !hasColonAfter;
+  const stageKey = objPath[0];
+  const mode = root && (stageKey === 'prefill' || stageKey === 'decode')
+    ? buildView(root, {}).stages.find(s => s.key === stageKey)?.mode : undefined;
+  const first = new Set(mode ? objPath[1] === 'compile' ? MODE_KWARGS[mode] : objPath[1] === 'env' ? MODE_ENV[mode] ?? [] : objPath[1] === 'from_pretrained' ? MODE_FROM_PRETRAINED : [] : []);
+  const implied = mode ? IMPLIED_KWARGS[mode] : {};
+  const out: CompletionEntry[] = [];
+  for (const [name, sub] of Object.entries(schema.properties)) {
+    if (present.has(name) || (FORBIDDEN_COMPILE_KWARGS as readonly string[]).includes(name)) continue;
+    if (objPath[1] === 'compile' && name in implied) continue; // the mode sets it
+    if (objPath[1] === 'compile' && stageKey === 'prefill' && name === 'retain_full_kv') continue;
+    if (objPath[1] === 'env' && stageKey === 'decode') continue;
+    if (objPath[1] === 'env' && mode === 'chunking') continue;
+    const insertText = JSON.stringify(name) + (hasColonAfter ? '' : `: ${valueSnippet(sub, name)}`) + (needsComma ? ',' : '');
+    out.push({
+      label: name, kind: 'property', insertText, ...range, documentation: docOf(resolveSchema(sub)),
+      sortText: `${first.has(name) ? '0' : '1'}${String(first.has(name) ? [...first].indexOf(name) : 0).padStart(2, '0')}${name}`,
+      filterText: range.length ? JSON.stringify(name) : name,
+    });
+  }
+  // A snippet per stage mode where a stage may be added.
+  if (objPath.length === 0 && !hasColonAfter) {
+    for (const stage of ['prefill', 'decode'] as const) {
+      if (present.has(stage)) continue;
+      const def = resolveSchema(SCHEMA.properties?.[stage]);
+      for (const snip of def?.defaultSnippets ?? []) {
+        const body = escapeSnippet(JSON.stringify(snip.body, null, 2)).replace(/\n/g, '\n');
+        out.push({
+          label: snip.label, kind: 'snippet', insertText: `${JSON.stringify(stage)}: ${body}${needsComma ? ',' : ''}`, ...range,
+          documentation: snip.markdownDescription ?? snip.description, sortText: `2${snip.label}`,
+          filterText: range.length ? JSON.stringify(stage) : stage,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+function valueCompletions(offset: number, path: (string | number)[], node: Node | undefined): CompletionEntry[] {
+  if (!path.length) return [];
+  const schema = schemaAt(path);
+  const range = tokenRange(node?.type === 'property' ? node.children?.[1] : node, offset, 'value');
+  const out: CompletionEntry[] = [];
+  const isBoolean = ([] as string[]).concat(schema?.type ?? []).includes('boolean');
+  const values: unknown[] = schema?.enum ?? (isBoolean ? [true, false] : []);
+  values.forEach((v, i) => out.push({
+    label: JSON.stringify(v), kind: 'value', insertText: escapeSnippet(JSON.stringify(v)), ...range,
+    documentation: enumDocOf(schema, v), sortText: String(i).padStart(2, '0'),
+  }));
+  // A stage-mode snippet fills an empty stage object.
+  if (schema?.defaultSnippets && (path.length === 1) && node?.type === 'object' && !node.children?.length) {
+    for (const snip of schema.defaultSnippets) {
+      out.push({ label: snip.label, kind: 'snippet', insertText: escapeSnippet(JSON.stringify(snip.body, null, 2)),
+        offset: node.offset, length: node.length, documentation: snip.markdownDescription ?? snip.description, sortText: `2${snip.label}` });
+    }
+  }
+  return out;
+}

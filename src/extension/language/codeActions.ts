@@ -1,0 +1,79 @@
+// Quick fixes read from the fixes the core attached to each diagnostic (no re-analysis), plus
+// "fix all of this kind" where the core marks a fix as safe to apply everywhere at once.
+import * as vscode from 'vscode';
+import { setValueEdits } from '../../core/fixes';
+import { PICK_NPI_COMMAND } from '../../core/rules/subfunctionsNpi';
+import type { Fix } from '../../core/types';
+import { diagnosticKey, toWorkspaceEdit } from '../convert';
+import type { ConfigDiagnostics } from './diagnostics';
+
+export class ConfigCodeActions implements vscode.CodeActionProvider {
+  static readonly kinds = [vscode.CodeActionKind.QuickFix];
+
+  constructor(private readonly diagnostics: ConfigDiagnostics) {}
+
+  provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+    const stored = this.diagnostics.fixesFor(doc);
+    if (!stored) return [];
+    const actions: vscode.CodeAction[] = [];
+    const fixAllDone = new Set<string>();
+    for (const vd of context.diagnostics) {
+      if (vd.source !== 'qeff-disagg') continue;
+      const code = typeof vd.code === 'object' ? String(vd.code.value) : String(vd.code);
+      const entry = stored.byKey.get(diagnosticKey(code, vd.range));
+      if (!entry) continue;
+      entry.fixes.forEach((fix, i) => actions.push(this.action(doc, fix, vd, i === 0)));
+      const first = entry.fixes[0];
+      if (first.fixAllSafe && !fixAllDone.has(code)) {
+        const all = [...stored.byKey.values()].filter(e => e.diagnostic.code === code && e.fixes[0]?.fixAllSafe);
+        if (all.length > 1) {
+          fixAllDone.add(code);
+          const action = new vscode.CodeAction(vscode.l10n.t('Fix all {0} problems in this file ({1})', code, all.length), vscode.CodeActionKind.QuickFix);
+          action.edit = toWorkspaceEdit(doc.uri, all.flatMap(e => e.fixes[0].edits));
+          actions.push(action);
+        }
+      }
+    }
+    return actions;
+  }
+
+  private action(doc: vscode.TextDocument, fix: Fix, vd: vscode.Diagnostic, preferred: boolean): vscode.CodeAction {
+    const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
+    action.diagnostics = [vd];
+    action.isPreferred = preferred;
+    if (fix.command) action.command = { command: fix.command.id, title: fix.title, arguments: [doc.uri, ...fix.command.arguments] };
+    else action.edit = toWorkspaceEdit(doc.uri, fix.edits);
+    return action;
+  }
+}
+
+/** The "pick a file" fix of QEFF-NPI-01/02: a file picker, then an undoable edit of node_precision_info. */
+export function registerPickNpiFile(): vscode.Disposable {
+  return vscode.commands.registerCommand(PICK_NPI_COMMAND, async (uri?: vscode.Uri, stage?: string) => {
+    const editor = vscode.window.activeTextEditor;
+    const docUri = uri ?? editor?.document.uri;
+    if (!docUri || (stage !== 'prefill' && stage !== 'decode')) {
+      void vscode.window.showErrorMessage(vscode.l10n.t('Open a *.qeff.json config and use the quick fix on its node-precision-info problem.'));
+      return false;
+    }
+    const doc = await vscode.workspace.openTextDocument(docUri);
+    const folder = vscode.Uri.joinPath(docUri, '..');
+    const picked = await vscode.window.showOpenDialog({
+      defaultUri: folder, canSelectFiles: true, canSelectFolders: false, canSelectMany: false,
+      filters: { [vscode.l10n.t('Node precision info (YAML)')]: ['yaml', 'yml'] },
+      openLabel: vscode.l10n.t('Use as node_precision_info'),
+      title: vscode.l10n.t('Node-precision-info file for the {0} stage', stage),
+    });
+    if (!picked?.length) return false;
+    const value = relativePath(folder, picked[0]);
+    const edits = setValueEdits(doc.getText(), [stage, 'compile', 'node_precision_info'], value);
+    return vscode.workspace.applyEdit(toWorkspaceEdit(doc.uri, edits));
+  });
+}
+
+/** A path relative to the config's folder when the file is beneath it, else absolute (POSIX separators). */
+function relativePath(folder: vscode.Uri, file: vscode.Uri): string {
+  const base = folder.path.endsWith('/') ? folder.path : folder.path + '/';
+  if (file.scheme === folder.scheme && file.path.startsWith(base)) return file.path.slice(base.length);
+  return file.scheme === 'file' ? file.fsPath : file.toString();
+}

@@ -1,0 +1,110 @@
+// Inline diagnostics for *.qeff.json: checked on open and on change (debounced), cleared on close and
+// delete, re-checked when a file the config refers to (an NPI file, a model's config.json) changes.
+import * as vscode from 'vscode';
+import { checkText } from '../../core/check';
+import { nodeFileHost } from '../../core/nodeFileHost';
+import type { Diagnostic, Fix } from '../../core/types';
+import { CONFIG_GLOB, checkOptions, isConfigDocument } from '../configDocuments';
+import { diagnosticKey, toRange, toSeverity } from '../convert';
+import { log } from '../log';
+
+const DEBOUNCE_MS = 150;
+
+interface StoredFixes { version: number; byKey: Map<string, { diagnostic: Diagnostic; fixes: Fix[] }> }
+
+export class ConfigDiagnostics implements vscode.Disposable {
+  private readonly collection = vscode.languages.createDiagnosticCollection('qeff-disagg');
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly fixes = new Map<string, StoredFixes>();
+  /** config uri -> absolute paths of files its check read. */
+  private readonly deps = new Map<string, Set<string>>();
+  private readonly disposables: vscode.Disposable[] = [this.collection];
+
+  constructor(private readonly docsUri: vscode.Uri) {
+    this.disposables.push(
+      vscode.workspace.onDidOpenTextDocument(d => this.schedule(d, 0)),
+      vscode.workspace.onDidChangeTextDocument(e => this.schedule(e.document, DEBOUNCE_MS)),
+      vscode.workspace.onDidCloseTextDocument(d => this.forget(d.uri)),
+      vscode.workspace.onDidDeleteFiles(e => e.files.forEach(u => this.forget(u))),
+      vscode.workspace.onDidRenameFiles(e => e.files.forEach(f => this.forget(f.oldUri))),
+      vscode.workspace.onDidChangeConfiguration(e => { if (e.affectsConfiguration('qeffDisagg')) this.recheckAll(); }),
+    );
+    // Deleted outside the editor (terminal, git): forget the config's diagnostics too.
+    const configs = vscode.workspace.createFileSystemWatcher(CONFIG_GLOB, true, true, false);
+    this.disposables.push(configs, configs.onDidDelete(u => this.forget(u)));
+    const watcher = vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml,json}');
+    const onDep = (uri: vscode.Uri) => this.dependencyChanged(uri.fsPath);
+    this.disposables.push(watcher, watcher.onDidChange(onDep), watcher.onDidCreate(onDep), watcher.onDidDelete(onDep));
+    for (const doc of vscode.workspace.textDocuments) this.schedule(doc, 0);
+  }
+
+  recheckAll(): void {
+    for (const doc of vscode.workspace.textDocuments) this.schedule(doc, 0);
+  }
+
+  /** The fixes stored with the diagnostics of a document, if they still match its version. */
+  fixesFor(doc: vscode.TextDocument): StoredFixes | undefined {
+    const stored = this.fixes.get(doc.uri.toString());
+    return stored && stored.version === doc.version ? stored : undefined;
+  }
+
+  private schedule(doc: vscode.TextDocument, delay: number): void {
+    if (!isConfigDocument(doc)) return;
+    const key = doc.uri.toString();
+    clearTimeout(this.timers.get(key));
+    this.timers.set(key, setTimeout(() => {
+      this.timers.delete(key);
+      this.run(doc);
+    }, delay));
+  }
+
+  private run(doc: vscode.TextDocument): void {
+    if (doc.isClosed) return;
+    const version = doc.version;
+    const read = new Set<string>();
+    const host = { readFile: (p: string) => { read.add(p); return nodeFileHost.readFile(p); } };
+    let found: Diagnostic[];
+    try {
+      found = checkText(doc.getText(), checkOptions(doc, host));
+    } catch (e) {
+      // A bug in a rule must not cost the user the editor: log it and show nothing stale.
+      log().error(`check of ${doc.uri.fsPath} failed: ${(e as Error).stack ?? e}`);
+      this.collection.delete(doc.uri);
+      return;
+    }
+    if (doc.version !== version) return; // a newer text is scheduled; never show a stale result
+    this.deps.set(doc.uri.toString(), read);
+    const byKey = new Map<string, { diagnostic: Diagnostic; fixes: Fix[] }>();
+    const list = found.map(d => {
+      const vd = new vscode.Diagnostic(toRange(d.range), d.message, toSeverity(d.severity));
+      vd.source = 'qeff-disagg';
+      vd.code = { value: d.code, target: this.docsUri.with({ fragment: d.code.toLowerCase() }) };
+      if (d.code === 'QEFF-MODE-02') vd.tags = [vscode.DiagnosticTag.Unnecessary];
+      const fixes = [...(d.fix ? [d.fix] : []), ...(d.moreFixes ?? [])];
+      if (fixes.length) byKey.set(diagnosticKey(d.code, d.range), { diagnostic: d, fixes });
+      return vd;
+    });
+    this.fixes.set(doc.uri.toString(), { version, byKey });
+    this.collection.set(doc.uri, list);
+  }
+
+  private forget(uri: vscode.Uri): void {
+    const key = uri.toString();
+    clearTimeout(this.timers.get(key));
+    this.timers.delete(key);
+    this.collection.delete(uri);
+    this.fixes.delete(key);
+    this.deps.delete(key);
+  }
+
+  private dependencyChanged(path: string): void {
+    for (const doc of vscode.workspace.textDocuments) {
+      if (this.deps.get(doc.uri.toString())?.has(path)) this.schedule(doc, DEBOUNCE_MS);
+    }
+  }
+
+  dispose(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    for (const d of this.disposables) d.dispose();
+  }
+}
