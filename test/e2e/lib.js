@@ -71,9 +71,10 @@ function csEnv(home, extra) {
  *   disableWorkspaceTrust  add `--disable-workspace-trust` (default false: workspace trust stays enabled,
  *                          so untrusted-workspace behaviour can be tested)
  *   extraArgs, env         more code-server arguments / environment (the extension host inherits env)
+ *   port                   0 (default) picks a free port
  */
 async function startCodeServer({ runDir, folder, extensionsDir, smokeDriver = false, disableWorkspaceTrust = false,
-  extraArgs = [], env = {}, timeoutMs = 60000 }) {
+  extraArgs = [], env = {}, timeoutMs = 60000, port: wantedPort = 0 }) {
   checkInstalled();
   extensionsDir = extensionsDir || path.join(runDir, 'extensions');
   const userDataDir = path.join(runDir, 'user-data');
@@ -83,7 +84,7 @@ async function startCodeServer({ runDir, folder, extensionsDir, smokeDriver = fa
   const logFile = path.join(runDir, 'code-server.log');
   const args = [ENTRY,
     '--config', path.join(home, 'config.yaml'),
-    '--bind-addr', '127.0.0.1:0', '--auth', 'none',
+    '--bind-addr', `127.0.0.1:${wantedPort}`, '--auth', 'none',
     '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir,
     '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override',
     ...(disableWorkspaceTrust ? ['--disable-workspace-trust'] : []),

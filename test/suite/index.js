@@ -18,7 +18,8 @@ exports.run = function run() {
     const orig = Mocha.reporters.Base.consoleLog;
     Mocha.reporters.Base.consoleLog = (...a) => { write(util.format(...a)); orig(...a); };
   }
-  for (const f of fs.readdirSync(__dirname).filter(f => f.endsWith('.test.js')).sort()) mocha.addFile(path.join(__dirname, f));
+  const suffix = process.env.EXT_TESTS_SUFFIX || '.test.js'; // e.g. .untrusted.js for the untrusted-workspace run
+  for (const f of fs.readdirSync(__dirname).filter(f => f.endsWith(suffix)).sort()) mocha.addFile(path.join(__dirname, f));
   return new Promise((resolve, reject) => {
     try {
       const runner = mocha.run(failures => {
