@@ -1,0 +1,49 @@
+// The protocol between the extension and the Python driver (src/runner/qeff_driver.py).
+//
+// Invocation (argument arrays only):
+//   python3 qeff_driver.py probe
+//   python3 qeff_driver.py run --request REQUEST.json
+// Every driver event is one stdout line: EVENT_PREFIX followed by a JSON object. Every other stdout or
+// stderr line is log text (QEfficient's prints, warnings, tracebacks) and is shown as is.
+// Exit codes: 0 done; 3 compile failed with a compiler command to run by hand (a manual_compile event was
+// sent); 4 QEfficient missing; 1 any other failure (an error event was sent); 2 bad usage.
+
+export const EVENT_PREFIX = '@@qeff-disagg@@ ';
+
+export type Step = 'export' | 'compile';
+
+/** The file passed with --request. */
+export interface RunRequest {
+  protocol: 1;
+  model: string;
+  stage: 'prefill' | 'decode';
+  step: Step;
+  mode: string;
+  fromPretrained: Record<string, unknown>;
+  compile: Record<string, unknown>;
+  env: Record<string, string>;
+}
+
+export type DriverEvent =
+  | { event: 'probe'; python: string; executable: string; platform: string;
+      qefficient: { importable: boolean; version: string | null; error?: string; features: Record<string, boolean>; file?: string };
+      compiler: { path: string | null; name: string | null };
+      sdk: Record<string, string>;
+      devices: { available: boolean; count: number | null; raw?: string; error?: string };
+      missing: string[] }
+  | { event: 'start'; stage: string; step: Step; pid: number; python: string }
+  | { event: 'phase'; phase: 'environment' | 'import' | 'from_pretrained' | 'export' | 'compile'; message: string }
+  | { event: 'exported'; onnxPath: string }
+  | { event: 'compiled'; qpcPath: string }
+  | { event: 'manual_compile'; argv: string[]; qpcDir: string | null; exitcode: number | null; stderr: string; source: 'CalledProcessError' | 'message' }
+  | { event: 'error'; kind: 'no_qefficient' | 'bad_request' | 'exception'; message: string; traceback?: string };
+
+export function parseEventLine(line: string): DriverEvent | undefined {
+  if (!line.startsWith(EVENT_PREFIX)) return undefined;
+  try {
+    const v = JSON.parse(line.slice(EVENT_PREFIX.length)) as DriverEvent;
+    return v && typeof v === 'object' && typeof v.event === 'string' ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
