@@ -1,0 +1,124 @@
+// Registers the runner: commands, status bar, tasks. Nothing is started here: the environment probe
+// runs when a config is first opened in a trusted workspace, or on "Check Environment".
+import * as vscode from 'vscode';
+import { buildPlan } from '../../core/plan';
+import { stageScript } from '../../core/pythonScript';
+import type { Step } from '../../core/runnerProtocol';
+import type { StageKey } from '../../core/types';
+import { checkOptions, isConfigDocument } from '../configDocuments';
+import { EnvironmentStatus } from './environment';
+import { selectInterpreter } from './interpreter';
+import { ManualCommands, type ManualCommand } from './manualCommands';
+import { Runs } from './runs';
+import { QeffTaskProvider, TASK_TYPE } from './taskProvider';
+import { refuseIfUntrusted } from './trust';
+
+export function registerRunner(context: vscode.ExtensionContext, recheckConfigs: () => void): void {
+  const driverPath = context.asAbsolutePath('src/runner/qeff_driver.py');
+  const manual = new ManualCommands(context.workspaceState);
+  const runs = new Runs(driverPath, manual);
+  const env = new EnvironmentStatus(driverPath, recheckConfigs);
+  const cmd = (id: string, fn: (...args: never[]) => unknown) => vscode.commands.registerCommand(id, fn);
+
+  const runCommand = (steps: Step[], allStages: boolean) => async (uri?: vscode.Uri) => {
+    if (refuseIfUntrusted()) return [];
+    const config = await pickConfig(uri);
+    if (!config) return [];
+    const stages = allStages ? await stagesOf(config) : await pickStage(config);
+    if (!stages?.length) return [];
+    void env.probe();
+    return runs.run(config, stages, steps);
+  };
+
+  const withManual = (fn: (c: ManualCommand) => unknown) => async (uri?: vscode.Uri, stage?: string) => {
+    const c = await pickManual(manual, uri, stage);
+    return c ? fn(c) : undefined;
+  };
+
+  context.subscriptions.push(
+    runs, manual, env,
+    cmd('qeffDisagg.export', runCommand(['export'], false)),
+    cmd('qeffDisagg.compile', runCommand(['compile'], false)),
+    cmd('qeffDisagg.exportAndCompile', runCommand(['export', 'compile'], true)),
+    cmd('qeffDisagg.cancel', () => runs.cancel()),
+    cmd('qeffDisagg.showOutput', () => runs.channel.show()),
+    cmd('qeffDisagg.selectInterpreter', async () => { await selectInterpreter(); await env.probe(true); }),
+    cmd('qeffDisagg.checkEnvironment', async () => {
+      if (refuseIfUntrusted()) return undefined;
+      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking the QEfficient environment…') },
+        () => env.probe(true));
+      const report = env.report();
+      const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: report });
+      await vscode.window.showTextDocument(doc, { preview: true });
+      const copy = vscode.l10n.t('Copy Report');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Environment report ready.'), copy)
+        .then(c => { if (c) void vscode.env.clipboard.writeText(report); });
+      return report;
+    }),
+    cmd('qeffDisagg.showScript', async (uri?: vscode.Uri, stage?: StageKey) => {
+      const config = await pickConfig(uri);
+      if (!config) return undefined;
+      const stages = stage ? [stage] : await pickStage(config);
+      if (!stages?.length) return undefined;
+      const doc = await vscode.workspace.openTextDocument(config);
+      const script = stageScript(buildPlan(doc.getText(), checkOptions(doc)), stages[0]);
+      if (!script) { void vscode.window.showErrorMessage(vscode.l10n.t('The config has no valid "{0}" stage.', stages[0])); return undefined; }
+      const shown = await vscode.workspace.openTextDocument({ language: 'python', content: script });
+      await vscode.window.showTextDocument(shown, { preview: true });
+      return script;
+    }),
+    cmd('qeffDisagg.copyCompileCommand', withManual(c => manual.copy(c))),
+    cmd('qeffDisagg.runCompileCommand', withManual(c => { if (!refuseIfUntrusted()) manual.runInTerminal(c); })),
+    cmd('qeffDisagg.saveCompileCommand', withManual(c => manual.saveScript(c))),
+    vscode.tasks.registerTaskProvider(TASK_TYPE, new QeffTaskProvider(driverPath, runs)),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void env.probe()),
+  );
+  env.show();
+  // Probe lazily, once a config is open (and only in a trusted workspace).
+  const maybeProbe = (d: vscode.TextDocument) => { if (isConfigDocument(d)) void env.probe(); };
+  context.subscriptions.push(vscode.workspace.onDidOpenTextDocument(maybeProbe));
+  setTimeout(() => vscode.workspace.textDocuments.forEach(maybeProbe), 1000);
+}
+
+async function pickConfig(uri?: vscode.Uri): Promise<vscode.Uri | undefined> {
+  if (uri instanceof vscode.Uri && uri.path.endsWith('.qeff.json')) return uri;
+  const active = vscode.window.activeTextEditor?.document;
+  if (active && isConfigDocument(active)) return active.uri;
+  const found = await vscode.workspace.findFiles('**/*.qeff.json', '**/node_modules/**', 100);
+  if (found.length === 1) return found[0];
+  const picked = await vscode.window.showQuickPick(found.map(u => ({ label: vscode.workspace.asRelativePath(u), uri: u })),
+    { placeHolder: vscode.l10n.t('Which config?') });
+  if (!found.length) void vscode.window.showErrorMessage(vscode.l10n.t('No *.qeff.json config in this workspace: create one with "New Disaggregated Serving Config…".'));
+  return picked?.uri;
+}
+
+async function stagesOf(config: vscode.Uri): Promise<StageKey[]> {
+  const doc = await vscode.workspace.openTextDocument(config);
+  try {
+    return buildPlan(doc.getText(), checkOptions(doc)).stages.map(s => s.stage);
+  } catch {
+    return [];
+  }
+}
+
+async function pickStage(config: vscode.Uri): Promise<StageKey[] | undefined> {
+  const stages = await stagesOf(config);
+  if (stages.length <= 1) {
+    if (!stages.length) void vscode.window.showErrorMessage(vscode.l10n.t('The config has no stage with a valid mode.'));
+    return stages;
+  }
+  const picked = await vscode.window.showQuickPick(stages.map(s => ({ label: s, stage: s })), { placeHolder: vscode.l10n.t('Which stage?') });
+  return picked ? [picked.stage] : undefined;
+}
+
+async function pickManual(manual: ManualCommands, uri?: vscode.Uri, stage?: string): Promise<ManualCommand | undefined> {
+  if (uri instanceof vscode.Uri && stage) return manual.get(uri, stage);
+  const all = manual.all().filter(c => !uri || c.config === uri.toString());
+  if (!all.length) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('No compiler command has been captured yet: it is captured when a compile fails with "Compilation failed!".'));
+    return undefined;
+  }
+  if (all.length === 1) return all[0];
+  const picked = await vscode.window.showQuickPick(all.map(c => ({ label: `${vscode.workspace.asRelativePath(vscode.Uri.parse(c.config))} — ${c.stage}`, c })));
+  return picked?.c;
+}

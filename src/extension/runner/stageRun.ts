@@ -1,0 +1,100 @@
+// One stage, one step (export or compile) of one config: refuse on config errors, build the plan with the
+// core, write the driver's request file, run the driver in its own process and report the outcome.
+// Shared by the commands (with a progress notification) and the tasks (in a pseudoterminal).
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import * as vscode from 'vscode';
+import { checkText } from '../../core/check';
+import { buildPlan } from '../../core/plan';
+import type { DriverEvent, RunRequest, Step } from '../../core/runnerProtocol';
+import type { StageKey } from '../../core/types';
+import { startDriver, type DriverResult } from '../../node/driverProcess';
+import { checkOptions } from '../configDocuments';
+import { resolveInterpreter } from './interpreter';
+
+export interface StageRunOptions {
+  configUri: vscode.Uri;
+  stage: StageKey;
+  step: Step;
+  driverPath: string;
+  onLine(line: string): void;
+  onEvent?(event: DriverEvent): void;
+  token?: vscode.CancellationToken;
+}
+
+export type Outcome =
+  | { kind: 'refused'; message: string }
+  | { kind: 'exported'; onnxPath: string }
+  | { kind: 'compiled'; qpcPath: string }
+  | { kind: 'manual'; argv: string[]; qpcDir: string | null }
+  | { kind: 'cancelled' }
+  | { kind: 'failed'; message: string; noQefficient?: boolean; noPython?: boolean };
+
+const STAGE_NAMES: Record<StageKey, string> = { prefill: 'prefill', decode: 'decode' };
+
+export async function runStage(o: StageRunOptions): Promise<Outcome> {
+  if (o.configUri.scheme !== 'file') return { kind: 'refused', message: vscode.l10n.t('Export and compile need a config on the local file system.') };
+  const doc = await vscode.workspace.openTextDocument(o.configUri);
+  const text = doc.getText();
+  const options = checkOptions(doc);
+  const errors = checkText(text, options).filter(d => d.severity === 'error');
+  if (errors.length) {
+    const codes = [...new Set(errors.map(d => d.code))].join(', ');
+    return { kind: 'refused', message: vscode.l10n.t('The config has {0} error(s) ({1}): fix them before running, see the Problems panel.', errors.length, codes) };
+  }
+  const plan = buildPlan(text, options);
+  const stage = plan.stages.find(s => s.stage === o.stage);
+  if (!stage) return { kind: 'refused', message: vscode.l10n.t('The config has no "{0}" stage.', o.stage) };
+  const request: RunRequest = {
+    protocol: 1, model: plan.model, stage: o.stage, step: o.step, mode: stage.mode,
+    fromPretrained: stage.fromPretrained, compile: stage.compile, env: stage.env,
+  };
+  const interpreter = await resolveInterpreter(o.configUri);
+  const dir = await mkdtemp(join(tmpdir(), 'qeff-disagg-'));
+  const requestPath = join(dir, 'request.json');
+  await writeFile(requestPath, JSON.stringify(request, null, 2));
+  o.onLine(`$ ${interpreter.path} -u ${o.driverPath} run --request ${requestPath}   (${o.stage} ${o.step}, ${stage.mode})`);
+  const run = startDriver({
+    command: interpreter.path,
+    args: ['-u', o.driverPath, 'run', '--request', requestPath],
+    cwd: dirname(o.configUri.fsPath),
+    // The stage's env goes on the process too: QEfficient reads it while tracing, in this process only.
+    env: { ...stage.env, PYTHONUNBUFFERED: '1' },
+    onLine: line => o.onLine(line),
+    onEvent: ev => o.onEvent?.(ev),
+  });
+  const sub = o.token?.onCancellationRequested(() => void run.cancel());
+  let result: DriverResult;
+  try {
+    result = await run.done;
+  } finally {
+    sub?.dispose();
+    await rm(dir, { recursive: true, force: true });
+  }
+  return outcomeOf(result, interpreter.path, o.stage, o.step);
+}
+
+function outcomeOf(r: DriverResult, python: string, stage: StageKey, step: Step): Outcome {
+  if (r.cancelled) return { kind: 'cancelled' };
+  const find = <K extends DriverEvent['event']>(k: K) => r.events.find(e => e.event === k) as Extract<DriverEvent, { event: K }> | undefined;
+  if (r.spawnError) {
+    return { kind: 'failed', noPython: true, message: vscode.l10n.t('Python "{0}" could not be started ({1}): select a Python interpreter with QEfficient installed.', python, r.spawnError.split('\n')[0]) };
+  }
+  const manual = find('manual_compile');
+  if (manual) return { kind: 'manual', argv: manual.argv, qpcDir: manual.qpcDir };
+  const exported = find('exported');
+  if (r.exitCode === 0 && exported && step === 'export') return { kind: 'exported', onnxPath: exported.onnxPath };
+  const compiled = find('compiled');
+  if (r.exitCode === 0 && compiled) return { kind: 'compiled', qpcPath: compiled.qpcPath };
+  const error = find('error');
+  if (error?.kind === 'no_qefficient' || r.exitCode === 4) {
+    return { kind: 'failed', noQefficient: true, message: vscode.l10n.t('QEfficient is not installed for {0}: install it in that environment or select another interpreter.', python) };
+  }
+  const what = `${STAGE_NAMES[stage]} ${step}`;
+  if (error) return { kind: 'failed', message: vscode.l10n.t('The {0} failed: {1}', what, error.message.split('\n')[0]) };
+  if (r.signal) return { kind: 'failed', message: vscode.l10n.t('The {0} was killed by {1}.', what, r.signal) };
+  if (r.exitCode !== null && r.exitCode > 128) return { kind: 'failed', message: vscode.l10n.t('The {0} crashed (exit code {1}).', what, r.exitCode) };
+  const last = r.stderrTail.filter(l => l.trim()).pop();
+  return { kind: 'failed', message: vscode.l10n.t('The {0} failed (exit code {1}){2}', what, String(r.exitCode), last ? `: ${last}` : '.') };
+}
