@@ -6,7 +6,9 @@
 // Every driver event is one stdout line: EVENT_PREFIX followed by a JSON object. Every other stdout or
 // stderr line is log text (QEfficient's prints, warnings, tracebacks) and is shown as is.
 // Exit codes: 0 done; 3 compile failed with a compiler command to run by hand (a manual_compile event was
-// sent); 4 QEfficient missing; 1 any other failure (an error event was sent); 2 bad usage.
+// sent); 4 QEfficient missing; 1 any other failure (an error event was sent); 2 bad usage or a bad request
+// (error kind bad_request). A process killed by a signal or by a native crash (e.g. 139) sends no event.
+// The probe reads the SDK under /opt/qti-aic, or under $QEFF_DISAGG_QAIC_ROOT (tests point it at a fake).
 
 export const EVENT_PREFIX = '@@qeff-disagg@@ ';
 
@@ -31,10 +33,11 @@ export type DriverEvent =
       sdk: Record<string, string>;
       devices: { available: boolean; count: number | null; raw?: string; error?: string };
       missing: string[] }
-  | { event: 'start'; stage: string; step: Step; pid: number; python: string }
+  | { event: 'start'; stage: string; step: Step; pid: number; python: string; executable: string }
   | { event: 'phase'; phase: 'environment' | 'import' | 'from_pretrained' | 'export' | 'compile'; message: string }
   | { event: 'exported'; onnxPath: string }
   | { event: 'compiled'; qpcPath: string }
+  /** exitcode null and stderr '' when the failure text did not carry them. */
   | { event: 'manual_compile'; argv: string[]; qpcDir: string | null; exitcode: number | null; stderr: string; source: 'CalledProcessError' | 'message' }
   | { event: 'error'; kind: 'no_qefficient' | 'bad_request' | 'exception'; message: string; traceback?: string };
 

@@ -6,9 +6,9 @@ import { ConfigCompletionProvider } from './language/completionProvider';
 import { ConfigDiagnostics } from './language/diagnostics';
 import { ConfigHoverProvider } from './language/hoverProvider';
 import { log } from './log';
-import { registerRunner } from './runner';
+import { registerRunner, type RunnerApi } from './runner';
 
-export function activate(context: vscode.ExtensionContext): void {
+export function activate(context: vscode.ExtensionContext): RunnerApi {
   const t0 = performance.now();
   const diagnostics = new ConfigDiagnostics(vscode.Uri.joinPath(context.extensionUri, 'docs', 'rules.md'));
   context.subscriptions.push(
@@ -19,9 +19,10 @@ export function activate(context: vscode.ExtensionContext): void {
       { providedCodeActionKinds: ConfigCodeActions.kinds }),
     registerPickNpiFile(),
   );
-  registerRunner(context, () => diagnostics.recheckAll());
+  const api = registerRunner(context, () => diagnostics.recheckAll());
   // The benchmark reads this line from the log (activation time measured in the real extension host).
   log().info(`qeff-disagg activated in ${(performance.now() - t0).toFixed(2)} ms`);
+  return api;
 }
 
 export function deactivate(): void {

@@ -296,6 +296,21 @@ function results(label = 'e2e', { page, bail = false } = {}) {
   };
 }
 
-module.exports = { ROOT, VT, NODE, ENTRY, CHROMIUM, SHOTS, sleep, checkInstalled, freshDir, seedSettings,
+/**
+ * Environment that puts the test double of QEfficient (test/fake) in front of python3: the fake package on
+ * PYTHONPATH, the fake compiler, a fake /opt/qti-aic tree for the probe, and QEFF_HOME inside the run dir.
+ */
+function fakeQefficientEnv(runDir) {
+  const home = path.join(runDir, 'qeff home');
+  fs.mkdirSync(home, { recursive: true });
+  return {
+    PYTHONPATH: path.join(ROOT, 'test/fake/python'),
+    FAKE_QAIC_COMPILE: path.join(ROOT, 'test/fake/bin/qaic-compile'),
+    QEFF_DISAGG_QAIC_ROOT: path.join(ROOT, 'test/fake/qaic-root'),
+    QEFF_HOME: home,
+  };
+}
+
+module.exports = { fakeQefficientEnv, ROOT, VT, NODE, ENTRY, CHROMIUM, SHOTS, sleep, checkInstalled, freshDir, seedSettings,
   startCodeServer, stopCodeServer, waitForActivation, extHostLogs, launchBrowser, workbenchUrl, remoteUri,
   installVsix, palette, expectNotification, openFile, screenshot, results };

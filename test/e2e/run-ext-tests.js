@@ -48,7 +48,8 @@ function closingLine(text) {
   L.seedSettings(path.join(RUN, 'user-data'));
   const report = path.join(RUN, 'mocha-report.txt');
   const T0 = Date.now();
-  const cs = await L.startCodeServer({ runDir: RUN, folder: WS, smokeDriver: true,
+  // The extension host inherits this environment: python3 then finds the test double of QEfficient.
+  const cs = await L.startCodeServer({ runDir: RUN, folder: WS, smokeDriver: true, env: L.fakeQefficientEnv(RUN),
     disableWorkspaceTrust: process.env.EXT_TESTS_TRUST !== 'enabled' });
   let ctx, code = 1, res;
   try {

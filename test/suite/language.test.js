@@ -158,14 +158,15 @@ suite('language features', () => {
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
-  test('the target-version setting changes version-dependent severities', async () => {
-    const doc = await openConfig('version.qeff.json', '{ "model": "openai/gpt-oss-20b", "decode": { "mode": "full-kv", "compile": { "use_onnx_subfunctions": true } } }\n');
+  test('the probed QEfficient version feeds the version-dependent rules (over the setting)', async () => {
     const cfg = vscode.workspace.getConfiguration('qeffDisagg');
     await cfg.update('qefficientVersion', '1.21', vscode.ConfigurationTarget.Workspace);
     try {
-      await diagnosticsWhere(doc, 'DEC-01 error on 1.21', d => d.some(x => codeOf(x) === 'QEFF-DEC-01' && x.severity === vscode.DiagnosticSeverity.Error));
-      await cfg.update('qefficientVersion', '1.22', vscode.ConfigurationTarget.Workspace);
-      await diagnosticsWhere(doc, 'DEC-01 warning on 1.22', d => d.some(x => codeOf(x) === 'QEFF-DEC-01' && x.severity === vscode.DiagnosticSeverity.Warning));
+      await vscode.commands.executeCommand('qeffDisagg.checkEnvironment'); // the fake reports 1.22.8.0
+      const doc = await openConfig('probed.qeff.json', '{ "model": "openai/gpt-oss-20b", "decode": { "mode": "full-kv", "compile": { "use_onnx_subfunctions": true } } }\n');
+      await diagnosticsWhere(doc, 'DEC-01 warning (1.22 probed)', d => d.some(x => codeOf(x) === 'QEFF-DEC-01' && x.severity === vscode.DiagnosticSeverity.Warning));
+      const pinned = await openConfig('pinned.qeff.json', '{ "model": "openai/gpt-oss-20b", "qefficientVersion": "1.21", "decode": { "mode": "full-kv", "compile": { "use_onnx_subfunctions": true } } }\n');
+      await diagnosticsWhere(pinned, 'DEC-01 error (config pins 1.21)', d => d.some(x => codeOf(x) === 'QEFF-DEC-01' && x.severity === vscode.DiagnosticSeverity.Error));
     } finally {
       await cfg.update('qefficientVersion', undefined, vscode.ConfigurationTarget.Workspace);
     }

@@ -11,9 +11,15 @@ import { selectInterpreter } from './interpreter';
 import { ManualCommands, type ManualCommand } from './manualCommands';
 import { Runs } from './runs';
 import { QeffTaskProvider, TASK_TYPE } from './taskProvider';
+import { refusalOf } from './stageRun';
 import { refuseIfUntrusted } from './trust';
 
-export function registerRunner(context: vscode.ExtensionContext, recheckConfigs: () => void): void {
+/** What the extension exports for other extensions and for tests. */
+export interface RunnerApi {
+  manualCommand(config: vscode.Uri, stage: string): ManualCommand | undefined;
+}
+
+export function registerRunner(context: vscode.ExtensionContext, recheckConfigs: () => void): RunnerApi {
   const driverPath = context.asAbsolutePath('src/runner/qeff_driver.py');
   const manual = new ManualCommands(context.workspaceState);
   const runs = new Runs(driverPath, manual);
@@ -24,6 +30,8 @@ export function registerRunner(context: vscode.ExtensionContext, recheckConfigs:
     if (refuseIfUntrusted()) return [];
     const config = await pickConfig(uri);
     if (!config) return [];
+    const refusal = await refusalOf(config); // before asking anything
+    if (refusal) { void vscode.window.showErrorMessage(refusal); return [{ kind: 'refused', message: refusal }]; }
     const stages = allStages ? await stagesOf(config) : await pickStage(config);
     if (!stages?.length) return [];
     void env.probe();
@@ -78,6 +86,7 @@ export function registerRunner(context: vscode.ExtensionContext, recheckConfigs:
   const maybeProbe = (d: vscode.TextDocument) => { if (isConfigDocument(d)) void env.probe(); };
   context.subscriptions.push(vscode.workspace.onDidOpenTextDocument(maybeProbe));
   setTimeout(() => vscode.workspace.textDocuments.forEach(maybeProbe), 1000);
+  return { manualCommand: (config, stage) => manual.get(config, stage) };
 }
 
 async function pickConfig(uri?: vscode.Uri): Promise<vscode.Uri | undefined> {

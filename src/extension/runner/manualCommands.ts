@@ -76,7 +76,9 @@ export class ManualCommands implements vscode.Disposable {
     const target = join(dirname(configPath), `${basename(configPath).replace(/\.qeff\.json$/, '')}.${c.stage}.compile.sh`);
     if (existsSync(target)) {
       const overwrite = vscode.l10n.t('Overwrite');
-      const answer = await vscode.window.showWarningMessage(vscode.l10n.t('{0} exists. Overwrite it?', basename(target)), { modal: true }, overwrite);
+      // A dialog that cannot be shown (e.g. refused under test automation) counts as "no".
+      const answer = await Promise.resolve(vscode.window.showWarningMessage(vscode.l10n.t('{0} exists. Overwrite it?', basename(target)), { modal: true }, overwrite))
+        .catch(() => undefined);
       if (answer !== overwrite) return undefined;
     }
     const body = [

@@ -18,7 +18,7 @@ export class Runs implements vscode.Disposable {
 
   cancel(): void { this.current?.cancel(); }
 
-  /** Runs the steps in order for each stage; stops at the first step that does not succeed. */
+  /** Runs the steps in order for each stage; stops at the first failure (a manual compile ends only its stage). */
   async run(configUri: vscode.Uri, stages: StageKey[], steps: Step[]): Promise<Outcome[]> {
     if (this.current) {
       void vscode.window.showWarningMessage(vscode.l10n.t('A qeff-disagg run is in progress: cancel it first.'));
@@ -45,6 +45,7 @@ export class Runs implements vscode.Disposable {
             this.output.flush();
             outcomes.push(outcome);
             await this.report(configUri, stage, step, outcome);
+            if (outcome.kind === 'manual') break; // expected for a prefill with subfunctions: go on with the next stage
             if (outcome.kind !== 'exported' && outcome.kind !== 'compiled') return;
           }
         }
@@ -85,9 +86,11 @@ export class Runs implements vscode.Disposable {
         this.channel.appendLine(`[${stage} ${step}] ${o.message}`);
         const select = vscode.l10n.t('Select Python Interpreter');
         const buttons = o.noPython || o.noQefficient ? [select, showOutput] : [showOutput];
-        const choice = await vscode.window.showErrorMessage(o.message, ...buttons);
-        if (choice === showOutput) this.channel.show(true);
-        if (choice === select) await vscode.commands.executeCommand('qeffDisagg.selectInterpreter');
+        // Not awaited: the run is over whether or not the user answers the notification.
+        void vscode.window.showErrorMessage(o.message, ...buttons).then(choice => {
+          if (choice === showOutput) this.channel.show(true);
+          if (choice === select) void vscode.commands.executeCommand('qeffDisagg.selectInterpreter');
+        });
         return;
       }
     }

@@ -33,16 +33,22 @@ export type Outcome =
 
 const STAGE_NAMES: Record<StageKey, string> = { prefill: 'prefill', decode: 'decode' };
 
+/** Why a config cannot run (not local, or errors, named by code), or undefined when it can. */
+export async function refusalOf(configUri: vscode.Uri): Promise<string | undefined> {
+  if (configUri.scheme !== 'file') return vscode.l10n.t('Export and compile need a config on the local file system.');
+  const doc = await vscode.workspace.openTextDocument(configUri);
+  const errors = checkText(doc.getText(), checkOptions(doc)).filter(d => d.severity === 'error');
+  if (!errors.length) return undefined;
+  const codes = [...new Set(errors.map(d => d.code))].join(', ');
+  return vscode.l10n.t('The config has {0} error(s) ({1}): fix them before running, see the Problems panel.', errors.length, codes);
+}
+
 export async function runStage(o: StageRunOptions): Promise<Outcome> {
-  if (o.configUri.scheme !== 'file') return { kind: 'refused', message: vscode.l10n.t('Export and compile need a config on the local file system.') };
+  const refusal = await refusalOf(o.configUri);
+  if (refusal) return { kind: 'refused', message: refusal };
   const doc = await vscode.workspace.openTextDocument(o.configUri);
   const text = doc.getText();
   const options = checkOptions(doc);
-  const errors = checkText(text, options).filter(d => d.severity === 'error');
-  if (errors.length) {
-    const codes = [...new Set(errors.map(d => d.code))].join(', ');
-    return { kind: 'refused', message: vscode.l10n.t('The config has {0} error(s) ({1}): fix them before running, see the Problems panel.', errors.length, codes) };
-  }
   const plan = buildPlan(text, options);
   const stage = plan.stages.find(s => s.stage === o.stage);
   if (!stage) return { kind: 'refused', message: vscode.l10n.t('The config has no "{0}" stage.', o.stage) };

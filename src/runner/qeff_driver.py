@@ -1,0 +1,563 @@
+#!/usr/bin/env python3
+"""qeff-disagg driver: runs QEfficient export/compile for one stage of a GPT-OSS disaggregated config.
+
+Launched by the qeff-disagg VS Code extension with an argument array (never through a shell):
+
+    python3 -u qeff_driver.py probe
+    python3 -u qeff_driver.py run --request REQUEST.json
+
+The protocol is defined in src/core/runnerProtocol.ts. Every driver event is one stdout line made of
+EVENT_PREFIX and a JSON object; every other stdout/stderr line is log text (QEfficient's own prints,
+warnings, tracebacks), which is left alone so it streams to the user as it is written.
+
+Exit codes: 0 done; 1 any other failure (an `error` event was sent); 2 bad usage or bad request;
+3 compile failed with a compiler command to run by hand (a `manual_compile` event was sent);
+4 QEfficient cannot be imported.
+
+Standard library only; Python 3.8+ syntax. QEfficient is imported only after the stage's environment
+variables are set, because QEfficient reads NUM_Q_BLOCKS / NUM_FFN_BLOCKS / ENABLE_OPT_SWA while tracing.
+"""
+import argparse
+import ast
+import inspect
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import traceback
+from typing import Any, Dict, List, Optional, Tuple
+
+EVENT_PREFIX = "@@qeff-disagg@@ "
+PROTOCOL = 1
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_MANUAL_COMPILE = 3
+EXIT_NO_QEFFICIENT = 4
+
+DEFAULT_QAIC_ROOT = "/opt/qti-aic"
+QAIC_ROOT_ENV = "QEFF_DISAGG_QAIC_ROOT"
+COMPILER_NAMES = ("qaic-compile", "qaic-exec")
+
+# export() reads these from **kwargs (qefficient-api.md §1.3).
+EXPORT_KWARGS_READ = ("enable_chunking", "retain_full_kv", "use_onnx_subfunctions", "offload_pt_weights")
+# compile() parameters that are never export() arguments even if a signature happened to name them.
+NOT_EXPORT_ARGS = ("onnx_path", "compile_dir", "export_dir")
+
+COMPILATION_FAILED = "Compilation failed!"
+_COMMAND_LINE_RE = re.compile(r"^Compiler command: (\[.*\])\s*$", re.MULTILINE)
+_EXITCODE_RE = re.compile(r"^Compiler exitcode: (-?\d+)\s*$", re.MULTILINE)
+_STDERR_MARK = "Compiler stderr:\n"
+_VERSION_RE = re.compile(r"\d+(?:\.\d+)+")
+
+
+# ------------------------------------------------------------------------------------------------
+# Output
+
+
+class _LineTracker(object):
+    """Wraps sys.stdout to remember whether the last character written ended a line, so that an event
+    written after a partial log line (a print without newline) still starts on a line of its own."""
+
+    def __init__(self, stream):
+        self._stream = stream
+        self.at_line_start = True
+
+    def write(self, text):
+        if text:
+            self.at_line_start = text.endswith("\n")
+        return self._stream.write(text)
+
+    def writelines(self, lines):
+        for line in lines:
+            self.write(line)
+
+    def flush(self):
+        return self._stream.flush()
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+_tracker = None  # type: Optional[_LineTracker]
+
+
+def _setup_stdout():
+    # type: () -> None
+    global _tracker
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            # Line buffering makes log lines appear as they are printed even without -u; a log line in an
+            # encoding the console cannot show must not crash the run.
+            stream.reconfigure(line_buffering=True, errors="backslashreplace")  # type: ignore[attr-defined]
+        except Exception:
+            pass
+    if not isinstance(sys.stdout, _LineTracker):
+        _tracker = _LineTracker(sys.stdout)
+        sys.stdout = _tracker  # type: ignore[assignment]
+
+
+def emit(event, **fields):
+    # type: (str, Any) -> None
+    obj = {"event": event}
+    obj.update(fields)
+    line = EVENT_PREFIX + json.dumps(obj, default=str)
+    out = sys.stdout
+    if _tracker is not None and not _tracker.at_line_start:
+        out.write("\n")
+    print(line, file=out, flush=True)
+
+
+def _python_version():
+    # type: () -> str
+    return platform.python_version()
+
+
+# ------------------------------------------------------------------------------------------------
+# probe
+
+
+def _qaic_root():
+    # type: () -> str
+    return os.path.abspath(os.environ.get(QAIC_ROOT_ENV) or DEFAULT_QAIC_ROOT)
+
+
+def _probe_qefficient():
+    # type: () -> Dict[str, Any]
+    info = {"importable": False, "version": None, "features": {}}  # type: Dict[str, Any]
+    try:
+        import QEfficient  # noqa: F401  (any exception, even SystemExit, is reported, never raised)
+    except BaseException as e:  # noqa: B902
+        if isinstance(e, KeyboardInterrupt):
+            raise
+        info["error"] = _exception_text(e)
+        return info
+    info["importable"] = True
+    version = getattr(QEfficient, "__version__", None)
+    info["version"] = None if version is None else str(version)
+    path = getattr(QEfficient, "__file__", None)
+    if path:
+        info["file"] = str(path)
+    try:
+        cls = getattr(QEfficient, "QEFFAutoModelForCausalLM")
+        compile_params = inspect.signature(cls.compile).parameters
+        export_params = inspect.signature(cls.export).parameters
+        pretrained_params = inspect.signature(cls.from_pretrained).parameters
+        features = {
+            ">=1.22": "moe_prefill_packed_chunk_size" in compile_params,
+            "moe_prefill_packed_chunk_size": "moe_prefill_packed_chunk_size" in compile_params,
+            "kv_cache_prefix": "kv_cache_prefix" in compile_params,
+            "retain_full_kv": "retain_full_kv" in compile_params,
+            "enable_chunking": "enable_chunking" in compile_params,
+            "use_onnx_subfunctions": "use_onnx_subfunctions" in compile_params,
+            "prefill_only": "prefill_only" in compile_params,
+            "export_num_cores": "num_cores" in export_params,
+            "layerwise": "layerwise" in pretrained_params,
+        }
+        info["features"] = features
+    except BaseException as e:  # noqa: B902
+        if isinstance(e, KeyboardInterrupt):
+            raise
+        info["error"] = "QEfficient imports but QEFFAutoModelForCausalLM is not usable: " + _exception_text(e)
+    return info
+
+
+def _probe_compiler(root):
+    # type: (str) -> Dict[str, Optional[str]]
+    exec_dir = os.path.join(root, "exec")
+    for name in COMPILER_NAMES:
+        path = os.path.join(exec_dir, name)
+        if os.path.isfile(path) and os.access(path, os.X_OK):
+            return {"path": path, "name": name}
+    return {"path": None, "name": None}
+
+
+def _xml_version(path):
+    # type: (str) -> Optional[str]
+    """The version an SDK versions/*.xml holds. Real files look like
+    <versions><ci_build><base_version>1.20</base_version><build_id>2.0</build_id>...; QEfficient itself reads
+    only base_version. Anything unexpected (junk, other layouts) degrades to the first version-like text."""
+    try:
+        with open(path, "rb") as f:
+            raw = f.read(1024 * 1024)
+    except Exception:
+        return None
+    text = raw.decode("utf-8", "replace")
+    try:
+        import xml.etree.ElementTree as ET
+
+        root = ET.fromstring(raw)
+        base = root.find(".//base_version")
+        build = root.find(".//build_id")
+        base_text = (base.text or "").strip() if base is not None else ""
+        build_text = (build.text or "").strip() if build is not None else ""
+        if _VERSION_RE.fullmatch(base_text):
+            if build_text and re.fullmatch(r"\d+(?:\.\d+)*", build_text):
+                return base_text + "." + build_text
+            return base_text
+        for el in root.iter():
+            tag = el.tag if isinstance(el.tag, str) else ""
+            if "version" in tag.lower() and el.text:
+                m = _VERSION_RE.search(el.text)
+                if m:
+                    return m.group(0)
+            for key, value in el.attrib.items():
+                if "version" in key.lower():
+                    m = _VERSION_RE.search(value)
+                    if m:
+                        return m.group(0)
+        for el in root.iter():
+            if el.text:
+                m = _VERSION_RE.search(el.text)
+                if m:
+                    return m.group(0)
+    except Exception:
+        pass
+    # Not XML, or XML without an element holding a version: the first version-like text of the file.
+    m = _VERSION_RE.search(re.sub(r"<\?xml[^>]*\?>", "", text))
+    return m.group(0) if m else None
+
+
+def _probe_sdk(root):
+    # type: (str) -> Dict[str, str]
+    out = {}  # type: Dict[str, str]
+    versions = os.path.join(root, "versions")
+    try:
+        names = sorted(os.listdir(versions))
+    except Exception:
+        return out
+    for name in names:
+        if not name.lower().endswith(".xml"):
+            continue
+        version = _xml_version(os.path.join(versions, name))
+        if version:
+            out[name[: -len(".xml")]] = version
+    return out
+
+
+def _probe_devices(root):
+    # type: (str) -> Dict[str, Any]
+    util = os.path.join(root, "tools", "qaic-util")
+    if not os.path.isfile(util):
+        return {"available": False, "count": None, "error": "qaic-util not found at " + util}
+    try:
+        r = subprocess.run([util, "-q"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           stdin=subprocess.DEVNULL, timeout=10)
+    except subprocess.TimeoutExpired:
+        return {"available": False, "count": None, "error": util + " -q did not answer within 10 s"}
+    except Exception as e:
+        return {"available": False, "count": None, "error": "could not run " + util + " -q: " + _exception_text(e)}
+    raw = r.stdout.decode("utf-8", "replace")
+    count = len(re.findall(r"^\s*QID\s+\d+\s*$", raw, re.MULTILINE))
+    result = {"available": count > 0, "count": count, "raw": raw[:8000]}  # type: Dict[str, Any]
+    if r.returncode != 0:
+        result["error"] = "%s -q exited with code %d" % (util, r.returncode)
+    return result
+
+
+def probe():
+    # type: () -> int
+    missing = []  # type: List[str]
+    try:
+        root = _qaic_root()
+        qeff = _probe_qefficient()
+        if not qeff["importable"]:
+            missing.append("QEfficient is not importable: " + str(qeff.get("error")))
+        elif qeff.get("error"):
+            missing.append(str(qeff["error"]))
+        compiler = _probe_compiler(root)
+        if compiler["path"] is None:
+            missing.append("no compiler under %s (looked for %s)" % (os.path.join(root, "exec"), " and ".join(COMPILER_NAMES)))
+        sdk = _probe_sdk(root)
+        if not sdk:
+            missing.append("no SDK versions under " + os.path.join(root, "versions"))
+        devices = _probe_devices(root)
+        if not devices["available"]:
+            why = devices.get("error") or "qaic-util -q lists no device"
+            missing.append("no devices (%s)" % why)
+        emit("probe", python=_python_version(), executable=sys.executable, platform=platform.platform(),
+             qefficient=qeff, compiler=compiler, sdk=sdk, devices=devices, missing=missing)
+    except BaseException as e:  # noqa: B902  probe never fails
+        if isinstance(e, KeyboardInterrupt):
+            raise
+        missing.append("probe failed: " + _exception_text(e))
+        emit("probe", python=_python_version(), executable=sys.executable, platform=sys.platform,
+             qefficient={"importable": False, "version": None, "features": {}, "error": _exception_text(e)},
+             compiler={"path": None, "name": None}, sdk={},
+             devices={"available": False, "count": None, "error": "not probed"}, missing=missing)
+    return EXIT_OK
+
+
+# ------------------------------------------------------------------------------------------------
+# run
+
+
+class BadRequest(Exception):
+    pass
+
+
+def load_request(path):
+    # type: (str) -> Dict[str, Any]
+    try:
+        with open(path, "r", encoding="utf-8") as f:
+            text = f.read()
+    except Exception as e:
+        raise BadRequest("cannot read the request file %s: %s" % (path, _exception_text(e)))
+    try:
+        req = json.loads(text)
+    except ValueError as e:
+        raise BadRequest("the request file %s is not valid JSON: %s" % (path, e))
+    if not isinstance(req, dict):
+        raise BadRequest("the request must be a JSON object")
+    if req.get("protocol") != PROTOCOL:
+        raise BadRequest("unsupported protocol %r: this driver speaks protocol %d" % (req.get("protocol"), PROTOCOL))
+    model = req.get("model")
+    if not isinstance(model, str) or not model.strip():
+        raise BadRequest('"model" must be a non-empty string')
+    if req.get("stage") not in ("prefill", "decode"):
+        raise BadRequest('"stage" must be "prefill" or "decode", got %r' % (req.get("stage"),))
+    if req.get("step") not in ("export", "compile"):
+        raise BadRequest('"step" must be "export" or "compile", got %r' % (req.get("step"),))
+    if not isinstance(req.get("mode"), str):
+        raise BadRequest('"mode" must be a string')
+    for key in ("fromPretrained", "compile", "env"):
+        if not isinstance(req.get(key), dict):
+            raise BadRequest('"%s" must be a JSON object' % key)
+    if "pretrained_model_name_or_path" in req["fromPretrained"]:
+        raise BadRequest('"fromPretrained" must not hold pretrained_model_name_or_path: it is "model"')
+    for key, value in req["env"].items():
+        if not key or "=" in key or "\0" in key:
+            raise BadRequest("invalid environment variable name %r" % (key,))
+        if not isinstance(value, str):
+            raise BadRequest("environment variable %s must be a string, got %s" % (key, type(value).__name__))
+        if "\0" in value:
+            raise BadRequest("environment variable %s holds a NUL character" % key)
+    return req
+
+
+def _call_text(name, args=(), kwargs=None):
+    # type: (str, Tuple[Any, ...], Optional[Dict[str, Any]]) -> str
+    parts = [repr(a) for a in args] + ["%s=%r" % (k, v) for k, v in (kwargs or {}).items()]
+    return "%s(%s)" % (name, ", ".join(parts))
+
+
+def export_kwargs(export_fn, compile_kwargs):
+    # type: (Any, Dict[str, Any]) -> Dict[str, Any]
+    """The export() arguments for a stage, derived from its compile() kwargs: the parameters export's
+    signature names (prefill_only, prefill_seq_len and, on 1.22+, num_cores, moe_prefill_packed_chunk_size,
+    kv_cache_prefix, ...) plus the keys export reads from **kwargs. Compiler flags are never passed."""
+    params = inspect.signature(export_fn).parameters
+    named = set(
+        n for n, p in params.items()
+        if p.kind in (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+    )
+    has_var_kw = any(p.kind == inspect.Parameter.VAR_KEYWORD for p in params.values())
+    out = {}  # type: Dict[str, Any]
+    for key, value in compile_kwargs.items():
+        if key in NOT_EXPORT_ARGS:
+            continue
+        if key == "prefill_only" and value is None:
+            continue  # compile's None (prefill+decode) is export's default False
+        if key in named:
+            out[key] = value
+        elif key in EXPORT_KWARGS_READ and has_var_kw:
+            out[key] = value
+    return out
+
+
+def _exception_text(e):
+    # type: (BaseException) -> str
+    text = str(e)
+    if isinstance(e, ImportError) and text:
+        return text  # "No module named 'QEfficient'" says it all
+    return "%s: %s" % (type(e).__name__, text) if text else type(e).__name__
+
+
+def _exception_chain(e):
+    # type: (BaseException) -> List[BaseException]
+    """e, its causes and contexts, breadth first, each once."""
+    out = []  # type: List[BaseException]
+    seen = set()
+    queue = [e]  # type: List[BaseException]
+    while queue:
+        cur = queue.pop(0)
+        if id(cur) in seen:
+            continue
+        seen.add(id(cur))
+        out.append(cur)
+        for nxt in (cur.__cause__, cur.__context__):
+            if nxt is not None:
+                queue.append(nxt)
+    return out
+
+
+def _decode(data):
+    # type: (Any) -> str
+    if data is None:
+        return ""
+    if isinstance(data, bytes):
+        return data.decode("utf-8", "replace")
+    return str(data)
+
+
+def _qpc_dir(argv):
+    # type: (List[str]) -> Optional[str]
+    for arg in argv:
+        if arg.startswith("-aic-binary-dir="):
+            return arg[len("-aic-binary-dir="):]
+    return None
+
+
+def manual_compile_info(exc):
+    # type: (BaseException) -> Optional[Dict[str, Any]]
+    """When exc is QEfficient's "Compilation failed!" error, the compiler command to run by hand."""
+    message = str(exc)
+    if COMPILATION_FAILED not in message:
+        return None
+    # 1. The CalledProcessError QEfficient raised from carries the argv list itself.
+    for e in _exception_chain(exc):
+        if isinstance(e, subprocess.CalledProcessError):
+            cmd = e.cmd
+            if isinstance(cmd, (list, tuple)):
+                argv = [os.fsdecode(a) if isinstance(a, bytes) else str(a) for a in cmd]
+            else:
+                import shlex
+
+                argv = shlex.split(os.fsdecode(cmd) if isinstance(cmd, bytes) else str(cmd))
+            stderr = _decode(e.stderr)
+            if not stderr and _STDERR_MARK in message:
+                stderr = message.split(_STDERR_MARK, 1)[1]
+            return {"argv": argv, "qpcDir": _qpc_dir(argv), "exitcode": e.returncode, "stderr": stderr,
+                    "source": "CalledProcessError"}
+    # 2. Else the message's "Compiler command: [...]" line, a Python list literal.
+    m = _COMMAND_LINE_RE.search(message)
+    if not m:
+        return None
+    try:
+        value = ast.literal_eval(m.group(1))
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return None
+    if not isinstance(value, (list, tuple)) or not value or not all(isinstance(a, str) for a in value):
+        return None
+    argv = list(value)
+    code = _EXITCODE_RE.search(message)
+    stderr = message.split(_STDERR_MARK, 1)[1] if _STDERR_MARK in message else ""
+    return {"argv": argv, "qpcDir": _qpc_dir(argv), "exitcode": int(code.group(1)) if code else None,
+            "stderr": stderr, "source": "message"}
+
+
+def run(request_path):
+    # type: (str) -> int
+    try:
+        req = load_request(request_path)
+    except BadRequest as e:
+        emit("error", kind="bad_request", message=str(e))
+        return EXIT_USAGE
+
+    stage = req["stage"]
+    step = req["step"]
+    emit("start", stage=stage, step=step, pid=os.getpid(), python=_python_version(), executable=sys.executable)
+
+    # Environment first: QEfficient reads these while tracing (and some at import).
+    env = req["env"]  # type: Dict[str, str]
+    if env:
+        emit("phase", phase="environment", message="Setting " + " ".join("%s=%s" % kv for kv in env.items()))
+    else:
+        emit("phase", phase="environment", message="No stage environment variables")
+    for key, value in env.items():
+        os.environ[key] = value
+
+    emit("phase", phase="import", message="Importing QEfficient with " + sys.executable)
+    try:
+        import QEfficient
+        from QEfficient import QEFFAutoModelForCausalLM
+    except BaseException as e:  # noqa: B902
+        if isinstance(e, KeyboardInterrupt):
+            raise
+        missing_itself = isinstance(e, ImportError) and getattr(e, "name", None) == "QEfficient" \
+            and str(e).startswith("No module named")
+        if missing_itself:
+            why = "QEfficient is not installed for %s (%s)." % (sys.executable, _exception_text(e))
+        else:
+            why = "QEfficient could not be imported by %s: %s." % (sys.executable, _exception_text(e))
+        message = (why + " Select the Python interpreter of the environment where QEfficient is installed "
+                   "(Python: Select Interpreter, or the qeffDisagg.pythonPath setting), or install it there: "
+                   "`%s -m pip install <your quic/efficient-transformers checkout>`." % sys.executable)
+        tb = traceback.format_exc()
+        if not missing_itself:
+            sys.stderr.write(tb)
+            sys.stderr.flush()
+        emit("error", kind="no_qefficient", message=message, traceback=tb)
+        return EXIT_NO_QEFFICIENT
+
+    try:
+        from_kwargs = dict(req["fromPretrained"])
+        emit("phase", phase="from_pretrained",
+             message="QEfficient %s: %s" % (getattr(QEfficient, "__version__", "?"),
+                                            _call_text("QEFFAutoModelForCausalLM.from_pretrained", (req["model"],), from_kwargs)))
+        model = QEFFAutoModelForCausalLM.from_pretrained(req["model"], **from_kwargs)
+        compile_kwargs = dict(req["compile"])
+        if step == "export":
+            kwargs = export_kwargs(model.export, compile_kwargs)
+            emit("phase", phase="export", message=_call_text("model.export", (), kwargs))
+            onnx_path = model.export(**kwargs)
+            if onnx_path is None:
+                raise RuntimeError("QEFFAutoModelForCausalLM.export() returned no ONNX path")
+            emit("exported", onnxPath=os.path.abspath(os.fspath(onnx_path)))
+        else:
+            emit("phase", phase="compile", message=_call_text("model.compile", (), compile_kwargs))
+            qpc_path = model.compile(**compile_kwargs)
+            if qpc_path is None:
+                raise RuntimeError("QEFFAutoModelForCausalLM.compile() returned no QPC path")
+            emit("compiled", qpcPath=os.path.abspath(os.fspath(qpc_path)))
+        return EXIT_OK
+    except BaseException as e:  # noqa: B902
+        if isinstance(e, SystemExit) and not e.code:
+            emit("error", kind="exception", message="QEfficient exited early (SystemExit %r) before the %s finished" % (e.code, step))
+            return EXIT_FAILED
+        tb = traceback.format_exc()
+        sys.stderr.write(tb)
+        sys.stderr.flush()
+        manual = manual_compile_info(e) if isinstance(e, Exception) else None
+        if manual is not None:
+            emit("manual_compile", **manual)
+            return EXIT_MANUAL_COMPILE
+        if isinstance(e, KeyboardInterrupt):
+            emit("error", kind="exception", message="Interrupted", traceback=tb)
+            return EXIT_FAILED
+        emit("error", kind="exception", message=_exception_text(e), traceback=tb)
+        return EXIT_FAILED
+
+
+# ------------------------------------------------------------------------------------------------
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # exit 2 with the usage, as argparse does, on stderr only
+        self.print_usage(sys.stderr)
+        sys.stderr.write("%s: error: %s\n" % (self.prog, message))
+        sys.exit(EXIT_USAGE)
+
+
+def main(argv=None):
+    # type: (Optional[List[str]]) -> int
+    _setup_stdout()
+    parser = _Parser(prog="qeff_driver.py", description="qeff-disagg driver for QEfficient export/compile")
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("probe", help="report the Python, QEfficient, compiler, SDK and devices")
+    run_parser = sub.add_parser("run", help="run one step (export or compile) of one stage")
+    run_parser.add_argument("--request", required=True, help="the JSON request file")
+    args = parser.parse_args(argv)
+    if args.command == "probe":
+        return probe()
+    if args.command == "run":
+        return run(args.request)
+    parser.print_usage(sys.stderr)
+    return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,97 @@
+// UI scenario: export and compile from the real workbench against the test double of QEfficient
+// (test/fake). The user runs "Export and Compile Both Stages" on a config, sees the progress and the
+// notification of the captured compiler command, saves it as a script, runs it in a terminal; then, in an
+// untrusted workspace, the run commands are not offered. Screenshots in .vscode-test/shots/.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const assert = require('assert');
+const { execFileSync } = require('child_process');
+const L = require('./lib');
+
+const pkg = require(path.join(L.ROOT, 'package.json'));
+const EXT_ID = `${pkg.publisher}.${pkg.name}`;
+const VSIX = path.join(L.VT, `${pkg.name}.vsix`);
+
+async function paletteHas(page, title) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill('>' + title);
+  await L.sleep(800);
+  const n = await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).count();
+  await page.keyboard.press('Escape');
+  return n > 0;
+}
+
+async function session(name, { trusted }, body) {
+  const RUN = L.freshDir(name);
+  const WS = path.join(RUN, 'ws');
+  fs.cpSync(path.join(L.ROOT, 'test/fixtures/workspace'), WS, { recursive: true });
+  const extensionsDir = path.join(RUN, 'extensions');
+  L.installVsix(VSIX, extensionsDir, RUN);
+  L.seedSettings(path.join(RUN, 'user-data'), { 'security.workspace.trust.startupPrompt': 'never' });
+  const cs = await L.startCodeServer({ runDir: RUN, folder: WS, extensionsDir, disableWorkspaceTrust: trusted, env: L.fakeQefficientEnv(RUN) });
+  let ctx;
+  try {
+    ctx = await L.launchBrowser(path.join(RUN, 'chromium-profile'));
+    const page = ctx.pages()[0] || await ctx.newPage();
+    await page.goto(L.workbenchUrl(cs, WS));
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
+    await body(page, { cs, WS });
+  } finally {
+    if (ctx) await ctx.close();
+    await L.stopCodeServer(cs);
+  }
+}
+
+(async () => {
+  if (!process.env.SKIP_PACKAGE) execFileSync('npm', ['run', '--silent', 'package'], { cwd: L.ROOT, stdio: 'inherit' });
+  let current;
+  const r = L.results('ui-runner', { page: () => current });
+  await session('ui-runner', { trusted: true }, async (page, { cs, WS }) => {
+    current = page;
+    await r.step('open a config; the status bar shows the probed QEfficient', async () => {
+      await L.openFile(page, 'pair.qeff.json');
+      await L.waitForActivation(cs, EXT_ID);
+      await page.locator('.statusbar-item', { hasText: 'QEff 1.22.8.0' }).first().waitFor({ timeout: 30000 });
+    });
+    await r.step('Export and Compile: progress, then the manual compile command notification', async () => {
+      await L.palette(page, 'QEff: Export and Compile Both Stages');
+      await page.locator('.notifications-toasts .notification-list-item', { hasText: 'QEff' }).first().waitFor({ timeout: 20000 });
+      await L.screenshot(page, 'run-01-progress');
+      const toast = page.locator('.notifications-toasts .notification-list-item', { hasText: 'must be finished by hand' }).first();
+      await toast.waitFor({ timeout: 90000 });
+      await L.screenshot(page, 'run-02-manual-command');
+      await toast.locator('.monaco-button', { hasText: 'Save as Script' }).click();
+      await page.locator('.tabs-container .tab.active', { hasText: 'pair.prefill.compile.sh' }).waitFor({ timeout: 15000 });
+      const script = fs.readFileSync(path.join(WS, 'runner', 'pair.prefill.compile.sh'), 'utf8');
+      assert.match(script, /^exec .*qaic-compile .*'?-sub-functions'? /m);
+      await L.screenshot(page, 'run-03-script');
+    });
+    await r.step('the decode stage is compiled after the prefill was captured', async () => {
+      await page.locator('.notifications-toasts .notification-list-item', { hasText: 'The decode stage is compiled' }).first().waitFor({ timeout: 90000 });
+    });
+    await r.step('Run in Terminal shows the quoted command and its output', async () => {
+      await L.palette(page, 'QEff: Run Manual Compile Command in Terminal');
+      const term = page.locator('.terminal-wrapper.active .xterm-rows, .terminal-wrapper .xterm-rows').first();
+      await term.waitFor({ timeout: 20000 });
+      for (let end = Date.now() + 20000; !/\$ .*qaic-compile/.test(await term.innerText()); await L.sleep(200)) {
+        if (Date.now() > end) throw new Error('the command is not shown in the terminal: ' + (await term.innerText()).slice(0, 200));
+      }
+      await L.sleep(1500);
+      await L.screenshot(page, 'run-04-terminal');
+    });
+  });
+  await session('ui-runner-untrusted', { trusted: false }, async page => {
+    current = page;
+    await r.step('untrusted workspace: the run commands are not offered, the script preview is', async () => {
+      await L.openFile(page, 'pair.qeff.json');
+      await page.locator('.monaco-editor .view-line', { hasText: 'blocking' }).first().waitFor({ timeout: 20000 });
+      assert.strictEqual(await paletteHas(page, 'QEff: Export and Compile Both Stages'), false);
+      assert.strictEqual(await paletteHas(page, 'QEff: Show Python Script'), true);
+      await L.screenshot(page, 'run-05-untrusted');
+    });
+  });
+  r.finish();
+})().catch(e => { console.error(e); console.log('ui-runner: 0 passed, 1 failed'); process.exit(1); });

@@ -1,0 +1,177 @@
+# TEST DOUBLE of the upstream QEfficient library (quic/efficient-transformers), which cannot be installed
+# here (no registry with torch/QEfficient is reachable). It reproduces only what the qeff-disagg runner
+# touches: the public signatures of QEFFAutoModelForCausalLM (1.21 and 1.22+), the environment variables read
+# at export time, the ONNX/QPC folder layout under QEFF_HOME, the compiler command order and the exact
+# "Compilation failed!" RuntimeError, as documented in /work/shared/reference/qefficient-api.md.
+# It traces nothing and compiles nothing. Never ship it; it lives under test/ only.
+"""QEFFBaseModel._compile (upstream: QEfficient/base/modeling_qeff.py): builds the qaic-compile command in the
+upstream order (qefficient-api.md §3.1), writes specializations.json and custom_io.yaml into
+<compile_dir or onnx dir>/qpc-<hash16>/, runs the compiler with subprocess.run(capture_output=True, check=True)
+and turns a CalledProcessError into the upstream RuntimeError("Compilation failed!...") (§3.3)."""
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from QEfficient.utils import constants
+from QEfficient.utils.logging_utils import logger
+
+
+def hash_dict_params(params):
+    text = json.dumps(params, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[: constants.HASH_HEXDIGEST_STR_LEN]
+
+
+def _maybe_segv(where):
+    value = os.environ.get("FAKE_QEFF_SEGV", "")
+    if value == where or (where == "export" and value == "1"):
+        print("fake QEfficient: simulating a native crash during %s" % where, flush=True)
+        os._exit(139)
+
+
+def _maybe_crash(where):
+    if os.environ.get("FAKE_QEFF_CRASH", "") == where:
+        raise Exception("FAKE_QEFF_CRASH: simulated failure during %s" % where)
+
+
+class QEFFBaseModel:
+    onnx_path = None
+    qpc_path = None
+
+    def _compile(
+        self,
+        onnx_path,
+        compile_dir,
+        *,
+        mxint8_kv_cache=False,
+        specializations=None,
+        custom_io=None,
+        mdp_ts_num_devices=1,
+        num_speculative_tokens=None,
+        enable_qnn=False,
+        qnn_config=None,
+        mdp_num_partitions=1,
+        prefill_only=None,
+        use_onnx_subfunctions=False,
+        qaic_config=None,
+        specialization_module_name=None,
+        **compiler_options,
+    ):
+        onnx_path = Path(onnx_path)
+        compile_dir = Path(compile_dir or onnx_path.parent)
+
+        mdp_load_partition_config = compiler_options.pop("mdp_load_partition_config", None)
+        mdp_strategy = compiler_options.pop("mdp_strategy", "onnx")
+        mdp_compiler_dump_path = compiler_options.pop("mdp_compiler_dump_path", None)
+        aic_hw_version = compiler_options.pop(
+            "aic_hw_version", compiler_options.pop("aic-hw-version", constants.DEFAULT_AIC_HW_VERSION)
+        )
+        specializations = compiler_options.pop("specializations", specializations)
+        if constants.API != "1.21":
+            for key in ("compile_only", "compile-only"):
+                if key in compiler_options:
+                    compiler_options.pop(key)
+                    logger.warning("'compile_only' is deprecated and is ignored; removing it from compiler options.")
+
+        command = constants.COMPILER + ["-aic-hw-version=%s" % aic_hw_version, "-m=%s" % onnx_path]
+        if mdp_load_partition_config:
+            command.append("-mdp-load-partition-config=%s" % mdp_load_partition_config)
+        elif mdp_num_partitions < 1:
+            raise ValueError("Invalid number of partitions: %s" % mdp_num_partitions)
+        elif mdp_num_partitions > 1:
+            if mdp_num_partitions > mdp_ts_num_devices:
+                raise ValueError(
+                    "Num of partitions should be <= number of devices. Found %s partitions and %s devices"
+                    % (mdp_num_partitions, mdp_ts_num_devices)
+                )
+            if mdp_strategy not in ("onnx", "intersection"):
+                raise ValueError("%r is not a valid MdpStrategy" % (mdp_strategy,))
+            if mdp_strategy == "intersection" and not mdp_compiler_dump_path:
+                raise ValueError("mdp_strategy='intersection' requires mdp_compiler_dump_path to be set. ")
+            compile_dir.mkdir(parents=True, exist_ok=True)
+            mdp_file = compile_dir / ("mdp_disagg_%dd_%dp.json" % (mdp_ts_num_devices, mdp_num_partitions))
+            mdp_file.write_text(json.dumps({"strategy": mdp_strategy, "partitions": mdp_num_partitions}, indent=2))
+            command.append("-mdp-load-partition-config=%s" % mdp_file)
+
+        for key, value in compiler_options.items():
+            option = "-" + key.replace("_", "-")
+            if isinstance(value, bool):
+                if value:
+                    command.append(option)
+                continue
+            command.append("%s=%s" % (option, value))
+        if use_onnx_subfunctions:
+            command.append("-sub-functions")
+
+        compile_hash = hash_dict_params(
+            {
+                "command": command,
+                "specializations": specializations,
+                "custom_io": custom_io,
+                "mdp_num_partitions": mdp_num_partitions,
+                "mdp_ts_num_devices": mdp_ts_num_devices,
+                "num_speculative_tokens": num_speculative_tokens,
+                "prefill_only": prefill_only,
+            }
+        )
+        compile_dir = compile_dir / ("qpc-" + compile_hash)
+        qpc_path = compile_dir / "qpc"
+        if (qpc_path / "programqpc.bin").is_file():
+            self.qpc_path = qpc_path
+            return qpc_path
+        if qpc_path.is_dir():
+            shutil.rmtree(qpc_path)  # "probably compilation failure last time"
+        compile_dir.mkdir(parents=True, exist_ok=True)
+
+        if mdp_ts_num_devices > 1:
+            mdp_ts = compile_dir / ("mdp_ts_%d.json" % mdp_ts_num_devices)
+            cores = int(compiler_options.get("aic_num_cores", 16))
+            mdp_ts.write_text(json.dumps({
+                "connections": [{"devices": list(range(mdp_ts_num_devices)), "type": "p2p"}],
+                "partitions": [{"name": "Partition0", "devices": [
+                    {"deviceId": d, "numCores": cores} for d in range(mdp_ts_num_devices)]}],
+            }, indent=4))
+            command.append("-mdp-load-partition-config=%s" % mdp_ts)
+
+        specializations_json = compile_dir / "specializations.json"
+        specializations_json.write_text(json.dumps({"specializations": specializations}, indent=4))
+        command.append("-network-specialization-config=%s" % specializations_json)
+
+        custom_io_yaml = compile_dir / "custom_io.yaml"
+        with open(custom_io_yaml, "w") as f:
+            for io_name, dtype in (custom_io or {}).items():
+                f.write(" - IOName: %s\n   Precision: %s\n\n" % (io_name, dtype))
+        command.append("-custom-IO-list-file=%s" % custom_io_yaml)
+        command.append("-aic-binary-dir=%s" % qpc_path)
+
+        logger.info("Running compiler: " + " ".join(command))
+        _maybe_crash("compile")
+        _maybe_segv("compile")
+        no_cause_error = None
+        try:
+            subprocess.run(command, capture_output=True, check=True)
+        except subprocess.CalledProcessError as e:
+            message = "\n".join(
+                [
+                    "Compilation failed!",
+                    f"Compiler command: {e.cmd}",
+                    f"Compiler exitcode: {e.returncode}",
+                    "Compiler stderr:",
+                    e.stderr.decode(),
+                ]
+            )
+            if os.environ.get("FAKE_QEFF_NO_CAUSE") != "1":
+                raise RuntimeError(message) from e
+            no_cause_error = RuntimeError(message)
+        if no_cause_error is not None:
+            raise no_cause_error  # raised outside the except block: neither __cause__ nor __context__
+
+        (compile_dir / "hashed_compile_params.json").write_text(json.dumps({
+            "command": command, "specializations": specializations, "custom_io": custom_io,
+            "mdp_ts_num_devices": mdp_ts_num_devices, "mdp_num_partitions": mdp_num_partitions,
+            "prefill_only": prefill_only,
+        }, indent=4))
+        self.qpc_path = qpc_path
+        return qpc_path

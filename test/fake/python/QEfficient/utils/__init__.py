@@ -1,0 +1,6 @@
+# TEST DOUBLE of the upstream QEfficient library (quic/efficient-transformers), which cannot be installed
+# here (no registry with torch/QEfficient is reachable). It reproduces only what the qeff-disagg runner
+# touches: the public signatures of QEFFAutoModelForCausalLM (1.21 and 1.22+), the environment variables read
+# at export time, the ONNX/QPC folder layout under QEFF_HOME, the compiler command order and the exact
+# "Compilation failed!" RuntimeError, as documented in /work/shared/reference/qefficient-api.md.
+# It traces nothing and compiles nothing. Never ship it; it lives under test/ only.

@@ -1,0 +1,16 @@
+# TEST DOUBLE of the upstream QEfficient library (quic/efficient-transformers), which cannot be installed
+# here (no registry with torch/QEfficient is reachable). It reproduces only what the qeff-disagg runner
+# touches: the public signatures of QEFFAutoModelForCausalLM (1.21 and 1.22+), the environment variables read
+# at export time, the ONNX/QPC folder layout under QEFF_HOME, the compiler command order and the exact
+# "Compilation failed!" RuntimeError, as documented in /work/shared/reference/qefficient-api.md.
+# It traces nothing and compiles nothing. Never ship it; it lives under test/ only.
+"""Cache roots (upstream: QEfficient/utils/cache.py), computed at import as upstream does."""
+import os
+from pathlib import Path
+
+if os.environ.get("QEFF_HOME"):
+    QEFF_HOME = Path(os.environ["QEFF_HOME"])
+elif os.environ.get("XDG_CACHE_HOME"):
+    QEFF_HOME = Path(os.environ["XDG_CACHE_HOME"]) / "qeff_models"
+else:
+    QEFF_HOME = Path("~/.cache/qeff_models").expanduser()
