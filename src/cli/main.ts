@@ -5,7 +5,7 @@ import { checkText } from '../core/check';
 import { findCompileCommand } from '../core/compileCommand';
 import { formatBytes } from '../core/kvMemory';
 import { nodeFileHost } from '../core/nodeFileHost';
-import { MAX_TEXT_LENGTH } from '../core/parse';
+import { MAX_TEXT_LENGTH, tooLargeMessage } from '../core/parse';
 import { buildPlan, PlanError, type Plan } from '../core/plan';
 import { stageScript } from '../core/pythonScript';
 import type { Diagnostic } from '../core/types';
@@ -44,7 +44,8 @@ function parseArgs(args: string[], known: Record<string, string[] | null>): Pars
   return { flags, files };
 }
 
-export function readConfigFile(file: string): string {
+/** The file's text, or its size when it is over the limit (not read: a 50 MB file is not loaded whole). */
+export function readConfigFile(file: string): { text: string } | { tooLarge: number } {
   let size: number;
   try {
     const st = statSync(file);
@@ -54,10 +55,9 @@ export function readConfigFile(file: string): string {
     if (e instanceof UsageError) throw e;
     throw new UsageError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
-  // Larger files are not read whole: the check reports them as too large without loading 50 MB.
-  if (size > MAX_TEXT_LENGTH) return ' '.repeat(MAX_TEXT_LENGTH + 1);
+  if (size > MAX_TEXT_LENGTH) return { tooLarge: size };
   try {
-    return readFileSync(file, 'utf8');
+    return { text: readFileSync(file, 'utf8') };
   } catch (e) {
     throw new UsageError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
@@ -69,8 +69,11 @@ function check(args: string[], io: Io): number {
   const version = flags.get('qefficient-version');
   if (version !== undefined && !/^\d+\.\d+(\.\d+)?$/.test(version)) throw new UsageError(`--qefficient-version must look like 1.22 or 1.22.8; got "${version}"`);
   const texts = files.map(f => [f, readConfigFile(f)] as const); // read all first: a missing file is a usage error
-  const results: { file: string; diagnostics: Diagnostic[] }[] = texts.map(([file, text]) => ({
-    file, diagnostics: checkText(text, { configPath: resolve(file), qefficientVersion: version, host: nodeFileHost }),
+  const results: { file: string; diagnostics: Diagnostic[] }[] = texts.map(([file, read]) => ({
+    file, diagnostics: 'tooLarge' in read
+      ? [{ code: 'QEFF-JSON', severity: 'error', message: tooLargeMessage(read.tooLarge), offset: 0, length: 0,
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }]
+      : checkText(read.text, { configPath: resolve(file), qefficientVersion: version, host: nodeFileHost }),
   }));
   if (flags.get('format') === 'json') {
     const out = results.flatMap(r => r.diagnostics.map(d => ({
@@ -87,8 +90,10 @@ function check(args: string[], io: Io): number {
 }
 
 function loadPlan(file: string): Plan {
+  const read = readConfigFile(file);
+  if ('tooLarge' in read) throw new UsageError(`${file}: ${tooLargeMessage(read.tooLarge)}`);
   try {
-    return buildPlan(readConfigFile(file), { configPath: resolve(file), host: nodeFileHost });
+    return buildPlan(read.text, { configPath: resolve(file), host: nodeFileHost });
   } catch (e) {
     if (e instanceof PlanError) throw new UsageError(`${file}: ${e.message}`);
     throw e;

@@ -29,8 +29,12 @@ export class FixBuilder {
 
   /** Insertions are formatted like the file. */
   private modifyEdits(path: (string | number)[], value: unknown): TextEdit[] {
-    return modify(this.text, path, value, { formattingOptions: this.options() })
-      .map(e => this.edit(e.offset, e.length, e.content));
+    try {
+      return modify(this.text, path, value, { formattingOptions: this.options() })
+        .map(e => this.edit(e.offset, e.length, e.content));
+    } catch {
+      return []; // e.g. "compile" is not an object: no edit can add a key to it (the schema reports it)
+    }
   }
 
   /**

@@ -17,7 +17,7 @@ export function checkNpiFile(path: string, host: FileHost): NpiStatus {
   if (text === undefined) return { ok: false, path, problem: 'does not exist or cannot be read' };
   let doc: unknown;
   try {
-    doc = parseYaml(text, { maxAliasCount: 100 });
+    doc = parseYaml(text, { maxAliasCount: 100, logLevel: 'error' });
   } catch (e) {
     return { ok: false, path, problem: `is not valid YAML (${(e as Error).message.split('\n')[0]})` };
   }

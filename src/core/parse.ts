@@ -42,11 +42,15 @@ function tooDeepAt(text: string): number | undefined {
   return undefined;
 }
 
+/** The message for a file over MAX_TEXT_LENGTH; hosts that do not read such a file pass its size. */
+export function tooLargeMessage(size: number): string {
+  const mb = (size / 1024 / 1024).toFixed(1);
+  return `The file is too large to check (${mb} MB; the limit is ${MAX_TEXT_LENGTH / 1024 / 1024} MB). A qeff config is a few hundred bytes: is this the right file?`;
+}
+
 export function parseDocument(text: string): ParsedDocument {
   if (text.length > MAX_TEXT_LENGTH) {
-    const mb = (text.length / 1024 / 1024).toFixed(1);
-    return { root: undefined, problems: [{ offset: 0, length: 1, message:
-      `The file is too large to check (${mb} MB; the limit is ${MAX_TEXT_LENGTH / 1024 / 1024} MB). A qeff config is a few hundred bytes: is this the right file?` }] };
+    return { root: undefined, problems: [{ offset: 0, length: 1, message: tooLargeMessage(text.length) }] };
   }
   const nul = text.indexOf('\u0000');
   if (nul >= 0) {
@@ -68,7 +72,9 @@ export function parseDocument(text: string): ParsedDocument {
   const firstPerOffset = errors.filter((e, i) => errors.findIndex(x => x.offset === e.offset) === i);
   const problems = firstPerOffset.map(e => {
     const name = printParseErrorCode(e.error);
-    return { offset: e.offset, length: Math.max(1, e.length), message: `Not valid JSON (with comments): ${PARSE_MESSAGES[name] ?? name}.` };
+    // An error at the very end (e.g. "{") must still lie inside the document.
+    const offset = Math.min(e.offset, text.length);
+    return { offset, length: Math.min(Math.max(1, e.length), text.length - offset), message: `Not valid JSON (with comments): ${PARSE_MESSAGES[name] ?? name}.` };
   });
   return { root, problems };
 }

@@ -37,8 +37,9 @@ export class PlanError extends Error {}
 
 /** Builds the plan; throws PlanError when the text has no model or no usable stage (check first). */
 export function buildPlan(text: string, options: CheckOptions = {}): Plan {
-  const { root } = parseDocument(text);
-  if (!root || root.type !== 'object') throw new PlanError('The config does not parse as a JSON object: run check first.');
+  const { root, problems } = parseDocument(text);
+  if (problems.length) throw new PlanError(`The config does not parse as JSON (${problems[0].message}): run check first.`);
+  if (!root || root.type !== 'object') throw new PlanError('The config is not a JSON object: run check first.');
   const view = buildView(root, options);
   if (view.model === undefined) throw new PlanError('The config has no "model".');
   const stages = view.stages.map(s => stagePlan(s, view.family, view.configDir)).filter((s): s is StagePlan => !!s);

@@ -31,7 +31,8 @@ export class RuleContext {
   }
 
   report({ code, severity, node, message, stage, fixes }: ReportArgs): void {
-    const [fix, ...more] = fixes ?? [];
+    // A fix that could not be computed (no edits, no command) is not offered.
+    const [fix, ...more] = (fixes ?? []).filter(f => f.edits.length || f.command);
     this.diagnostics.push({
       code, severity, message,
       range: this.lines.range(node.offset, node.length),

@@ -270,9 +270,8 @@ describe('bad usage: exit 2 and a message on stderr', () => {
     assert.equal(b.status, 2, 'a stage without a valid mode has no script');
   });
 
-  // Known bug (reported): buildPlan ignores parse errors and plans jsonc-parser's recovered tree, so a
-  // config with a syntax error gets a plan and a script that silently lack the broken kwargs.
-  test('plan and script refuse a config that does not parse', { todo: 'src/core/plan.ts buildPlan: parse problems are ignored (the recovered tree is planned)' }, () => {
+  // A config with a syntax error gets no plan: a recovered tree would silently lack the broken kwargs.
+  test('plan and script refuse a config that does not parse', () => {
     const file = write('noparse.qeff.json', '{ "model": "openai/gpt-oss-20b", "decode": { "mode": "full-kv", "compile": { "ctx_len": 4096, "full_batch_size": } } }');
     for (const args of [['plan', file], ['script', '--stage', 'decode', file]]) {
       const r = cli(args);
@@ -611,11 +610,10 @@ describe('script', () => {
     }
   });
 
-  // Known bug (reported): model, file name and version text are pasted raw into the script's
-  // docstring, so a backslash escape (\x, \N, \u) or a triple quote in them is a Python SyntaxError.
+  // The model, file name and version are not pasted into a docstring, where a backslash escape or a
+  // triple quote would be a Python SyntaxError.
   test('a model path with backslashes or quotes still gives a script that compiles', {
     skip: noPython,
-    todo: 'src/core/pythonScript.ts puts plan.model / the file name / the version raw into a """docstring"""',
   }, () => {
     for (const model of ['C:\\\\xmodels\\\\New\\\\gpt-oss-20b', 'openai/gpt-oss-20b\\"\\"\\" x']) {
       const f = write('script/hostile.qeff.json', `{ "model": "${model}", "family": "gpt-oss-20b", "decode": { "mode": "full-kv" } }`);

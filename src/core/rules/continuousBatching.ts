@@ -4,6 +4,7 @@ import { compileInt, isSet, type StageView } from '../configView';
 import { isObject, props } from '../jsonNodes';
 import { MISSPELLED_CB } from '../knownKeys';
 import type { RuleContext } from '../ruleContext';
+import type { Fix } from '../types';
 
 function eachObject(node: Node | undefined, visit: (obj: Node) => void): void {
   // Config documents are shallow (parse.ts caps nesting), so recursion is safe here.
@@ -15,15 +16,15 @@ function eachObject(node: Node | undefined, visit: (obj: Node) => void): void {
 function checkStage(ctx: RuleContext, stage: StageView): void {
   const fbs = compileInt(stage, 'full_batch_size');
   const kvbs = compileInt(stage, 'kv_cache_batch_size');
-  const enableCb = ctx.fix.set('Set "continuous_batching": true in from_pretrained', [stage.key, 'from_pretrained', 'continuous_batching'], true);
-
   if (!stage.cb) {
+    // Built only when CB-01 fires: modify() re-parses the whole text.
+    let enableCb: Fix | undefined;
     for (const p of [fbs.p, kvbs.p]) {
       if (!isSet(p)) continue;
       ctx.report({
         code: 'QEFF-CB-01', severity: 'warning', node: p.key, stage,
         message: `${p.name} is set but continuous batching is off: QEfficient warns that it is ignored, yet in non-CB mode it overwrites the batch size of the QPC. Enable from_pretrained(continuous_batching=True) or remove ${p.name}.`,
-        fixes: [enableCb],
+        fixes: [enableCb ??= ctx.fix.set('Set "continuous_batching": true in from_pretrained', [stage.key, 'from_pretrained', 'continuous_batching'], true)],
       });
     }
     return;

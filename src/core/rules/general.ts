@@ -76,9 +76,11 @@ function layerwise(ctx: RuleContext, stage: StageView): void {
   }
 }
 
+const KNOWN = new Set(KNOWN_COMPILE_KEYS);
+
 function unknownKeys(ctx: RuleContext, stage: StageView): void {
   for (const p of props(stage.compile)) {
-    if (KNOWN_COMPILE_KEYS.includes(p.name) || p.name === MISSPELLED_CB) continue;
+    if (KNOWN.has(p.name) || p.name === MISSPELLED_CB) continue;
     const near = p.name.length >= 5 ? nearest(p.name) : [];
     if (near.length) {
       ctx.report({

@@ -1,0 +1,75 @@
+// Which wizard field a diagnostic of the core concerns: the JSON path of the node at the diagnostic's offset
+// (jsonc-parser findNodeAtOffset + getNodePath) names the field; a missing key, which the core reports on
+// the enclosing key (e.g. "compile"), is placed by its rule id.
+import { findNodeAtOffset, getNodePath, type Node } from 'jsonc-parser';
+import { parseDocument } from '../parse';
+import type { Diagnostic, StageKey } from '../types';
+import { BOOL_PARAMS, ENV_PARAMS, TEXT_PARAMS } from './state';
+
+/** Rules that report a missing kwarg on the enclosing "compile" (or stage) key: the field that supplies it. */
+const MISSING_KWARG: Record<string, string> = {
+  'QEFF-NPI-01': 'compile.node_precision_info',
+  'QEFF-CB-02': 'compile.full_batch_size',
+  'QEFF-CB-03': 'compile.kv_cache_batch_size',
+  'QEFF-SUB-01': 'compile.use_onnx_subfunctions',
+  'QEFF-PB-01': 'compile.prefill_seq_len',
+  'QEFF-PAIR-02': 'compile.ctx_len',
+  'QEFF-PAIR-03': 'compile.mxint8_kv_cache',
+  'QEFF-CTX-01': 'compile.ctx_len',
+  'QEFF-PC-01': 'compile.ctx_len',
+};
+
+const COMPILE_FIELDS = new Set<string>([...TEXT_PARAMS, ...BOOL_PARAMS.filter(b => b !== 'continuous_batching')]);
+const ENV_FIELDS = new Set<string>(ENV_PARAMS);
+
+function isStage(s: unknown): s is StageKey {
+  return s === 'prefill' || s === 'decode';
+}
+
+/** The field id ("model", "decode.mode", "prefill.compile.ctx_len", ...) of a diagnostic, or undefined. */
+export function fieldOfPath(path: (string | number)[], code: string): string | undefined {
+  const [first, second, third] = path;
+  if (path.length === 0) return 'model'; // a missing "model" is reported on the document's "{"
+  if (first === 'model') return code === 'QEFF-MODEL-01' ? 'family' : 'model';
+  if (first === 'family' || first === 'qefficientVersion') return first;
+  if (!isStage(first)) return undefined;
+  if (path.length === 1 || (path.length === 2 && (second === 'compile' || second === 'from_pretrained' || second === 'env'))) {
+    const missing = MISSING_KWARG[code];
+    if (missing) return `${first}.${missing}`;
+    return path.length === 1 ? `${first}.mode` : undefined;
+  }
+  if (second === 'mode') return `${first}.mode`;
+  if (second === 'compile' && typeof third === 'string' && COMPILE_FIELDS.has(third)) return `${first}.compile.${third}`;
+  if (second === 'from_pretrained' && third === 'continuous_batching') return `${first}.from_pretrained.continuous_batching`;
+  if (second === 'env' && typeof third === 'string' && ENV_FIELDS.has(third)) return `${first}.env.${third}`;
+  return undefined;
+}
+
+/** The JSON path of the node a diagnostic starts at. */
+export function pathAtOffset(root: Node, offset: number): (string | number)[] {
+  const node = findNodeAtOffset(root, offset, false);
+  return node ? getNodePath(node) : [];
+}
+
+export interface MappedDiagnostics {
+  /** Field id -> its diagnostics, in document order. */
+  byField: Record<string, Diagnostic[]>;
+  /** Diagnostics no wizard field concerns (e.g. an unknown compile key in an edited file), with their path. */
+  general: { diagnostic: Diagnostic; path: string }[];
+  errors: number;
+  warnings: number;
+}
+
+export function mapDiagnostics(text: string, diagnostics: Diagnostic[]): MappedDiagnostics {
+  const { root } = parseDocument(text);
+  const out: MappedDiagnostics = { byField: {}, general: [], errors: 0, warnings: 0 };
+  for (const d of diagnostics) {
+    if (d.severity === 'error') out.errors++;
+    else if (d.severity === 'warning') out.warnings++;
+    const path = root ? pathAtOffset(root, d.offset) : [];
+    const field = root ? fieldOfPath(path, d.code) : undefined;
+    if (field) (out.byField[field] ??= []).push(d);
+    else out.general.push({ diagnostic: d, path: path.join('.') });
+  }
+  return out;
+}
