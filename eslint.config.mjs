@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'src/core/generated/**', 'test/e2e/**', 'test/suite/**', 'scripts/**', 'test/fixtures/**'] },
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'src/core/generated/**', 'test/e2e/**', 'test/suite/**', 'scripts/**', 'test/fixtures/**', 'bench/**/*.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,13 +1,14 @@
 // `npm run bench`: the benchmark figures (not a test). main() runs each section and collects its results
 // into one report: a table per section on stdout, a final JSON line, and bench/results/latest.json.
 // Sections so far: validation (our full check vs vscode-json-languageservice's schema-only validation).
-// Later sections (activation time, VSIX size, log throughput) are added to SECTIONS below.
+// Sections: validation (here), sizes, activation and log throughput (editorBench.ts), the wizard (wizardBench.js).
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { getLanguageService, TextDocument, type JSONSchema } from 'vscode-json-languageservice';
 import { checkText } from '../src/core/check';
 import { nodeFileHost } from '../src/core/nodeFileHost';
+import { benchActivation, benchLogThroughput, benchSizes, type ActivationSection, type LogSection, type SizeSection } from './editorBench';
 
 // ---------------------------------------------------------------------------------------------------
 // Measuring helpers (exported for later sections).
@@ -208,13 +209,39 @@ function printValidation(s: ValidationSection): void {
 // main: every section in order. To add a section, write `benchX(): Promise<XSection>` and a printer,
 // and append both here; each section's result lands under its name in the JSON line and latest.json.
 
-type AnySection = ValidationSection;
+type AnySection = ValidationSection | SizeSection | ActivationSection | LogSection | WizardSection;
+
+// The wizard's own bench (plain JS beside this file): time from the command to an interactive wizard.
+interface WizardSection { section: 'wizard'; [k: string]: unknown }
+async function benchWizard(): Promise<WizardSection> {
+  const file = join(repoRoot(), 'bench', 'wizardBench.js');
+  if (!existsSync(file)) return { section: 'wizard', skipped: 'no wizard yet' };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { wizardBench } = require(file) as { wizardBench(o: { runs: number }): Promise<Record<string, unknown>> };
+  return { section: 'wizard', ...(await wizardBench({ runs: 3 })) };
+}
+
+const printJson = (s: AnySection) => console.log(`\n${s.section}: ${JSON.stringify(s)}`);
+const kb = (n: number | null) => (n === null ? '-' : `${(n / 1024).toFixed(1)} KiB`);
+function printSizes(s: AnySection): void {
+  const z = s as SizeSection;
+  console.log(`\nSizes (production build): extension bundle ${kb(z.extensionBundleBytes)}, CLI ${kb(z.cliBundleBytes)}, webview ${kb(z.webviewBundleBytes)}, .vsix ${kb(z.vsixBytes)} (aim: under 1 MiB)`);
+}
+function printActivation(s: AnySection): void {
+  const a = s as ActivationSection;
+  console.log(`\nActivation in the real extension host (activate() from the extension's log): median ${a.medianMs} ms over ${a.runs.join(', ')} ms (aim: under 50 ms)`);
+}
+function printLog(s: AnySection): void {
+  const l = s as LogSection;
+  console.log(`\nRunner output path on a ${l.megabytes} MB log: ${l.linesPerSecond.toLocaleString('en')} lines/s (${l.mbPerSecond} MB/s, ${l.seconds} s), peak RSS ${l.peakRssMb} MB (base ${l.baseRssMb} MB)`);
+}
 
 const SECTIONS: { run: () => Promise<AnySection>; print: (s: AnySection) => void }[] = [
-  { run: () => benchValidation(), print: printValidation },
-  // { run: benchActivation, print: printActivation },   (activation time)
-  // { run: benchVsixSize, print: printVsixSize },       (VSIX size)
-  // { run: benchLogThroughput, print: printLogThroughput }, (compile-command log throughput)
+  { run: () => benchValidation(), print: printValidation as (s: AnySection) => void },
+  { run: async () => benchSizes(repoRoot()), print: printSizes },
+  { run: () => benchActivation(repoRoot()), print: printActivation },
+  { run: () => benchLogThroughput(), print: printLog },
+  { run: () => benchWizard(), print: printJson },
 ];
 
 export async function main(): Promise<void> {
