@@ -1,9 +1,11 @@
 // Bundles with esbuild: the extension (node, cjs, vscode external), the CLI (node, with a shebang) and,
 // when present, the wizard's browser bundle.
 import { build } from 'esbuild';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
+// A production build starts clean: no source map of an earlier dev build may end up in the .vsix.
+if (production) rmSync('dist', { recursive: true, force: true });
 // jsonc-parser's UMD build hides its requires from bundlers: prefer the ESM builds.
 const common = { bundle: true, mainFields: ['module', 'main'], minify: production, sourcemap: !production, logLevel: 'warning', legalComments: 'none' };
 

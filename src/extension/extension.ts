@@ -6,6 +6,7 @@ import { ConfigCompletionProvider } from './language/completionProvider';
 import { ConfigDiagnostics } from './language/diagnostics';
 import { ConfigHoverProvider } from './language/hoverProvider';
 import { log } from './log';
+import { registerWizard } from './wizard';
 import { registerRunner, type RunnerApi } from './runner';
 
 export function activate(context: vscode.ExtensionContext): RunnerApi {
@@ -20,6 +21,7 @@ export function activate(context: vscode.ExtensionContext): RunnerApi {
     registerPickNpiFile(),
   );
   const api = registerRunner(context, () => diagnostics.recheckAll());
+  registerWizard(context);
   // The benchmark reads this line from the log (activation time measured in the real extension host).
   log().info(`qeff-disagg activated in ${(performance.now() - t0).toFixed(2)} ms`);
   return api;

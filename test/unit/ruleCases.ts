@@ -166,6 +166,8 @@ export const CASES: RuleCase[] = [
   f('QEFF-PAIR-02', 'chunking + full-kv with different ctx_len', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": ⟦8192⟧ } }')),
   f('QEFF-PAIR-02', 'decode ctx_len absent, on the compile key', pair(P_CHUNK, '{ "mode": "full-kv", ⟦"compile"⟧: { "num_cores": 16 } }')),
   n('QEFF-PAIR-02', 'same ctx_len', pair(P_CHUNK, D_FULL)),
+  n('QEFF-PAIR-02', 'a wrong-typed ctx_len is the schema\'s', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": "lots" } }')),
+  f('QEFF-SCHEMA', 'a wrong-typed decode ctx_len in a pair', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": ⟦"lots"⟧ } }')),
   f('QEFF-PAIR-03', 'mxint8 differs', pair('{ "mode": "chunking", "compile": { "prefill_seq_len": 128, "ctx_len": 4096, "use_onnx_subfunctions": true, "mxint8_kv_cache": true } }', '{ "mode": "full-kv", "compile": { "ctx_len": 4096, "mxint8_kv_cache": ⟦false⟧ } }')),
   f('QEFF-PAIR-03', 'mxint8 absent in decode, on its compile key', pair('{ "mode": "chunking", "compile": { "prefill_seq_len": 128, "ctx_len": 4096, "use_onnx_subfunctions": true, "mxint8_kv_cache": true } }', '{ "mode": "full-kv", ⟦"compile"⟧: { "ctx_len": 4096 } }')),
   n('QEFF-PAIR-03', 'mxint8 equal', pair('{ "mode": "chunking", "compile": { "prefill_seq_len": 128, "ctx_len": 4096, "use_onnx_subfunctions": true, "mxint8_kv_cache": true } }', '{ "mode": "full-kv", "compile": { "ctx_len": 4096, "mxint8_kv_cache": true } }')),

@@ -20,7 +20,12 @@ export function pairingRules(ctx: RuleContext): void {
       fixes: [ctx.fix.replaceValue(`Change decode mode to "${natural}"`, decode.modeProp.value, natural)],
     });
   }
-  if (pMode === 'chunking' && decode.mode === 'full-kv') {
+  // A value of the wrong type is the schema's: no pairing rule compares it.
+  const wrongType = (stage: typeof prefill, name: string, type: string) => {
+    const v = prop(stage.compile, name)?.value;
+    return !!v && !(v.type === type && (type !== 'number' || Number.isInteger(v.value)));
+  };
+  if (pMode === 'chunking' && decode.mode === 'full-kv' && !wrongType(prefill, 'ctx_len', 'number') && !wrongType(decode, 'ctx_len', 'number')) {
     const p = effectiveLengths(prefill).ctx;
     const d = effectiveLengths(decode).ctx;
     if (p !== d) {
@@ -33,7 +38,7 @@ export function pairingRules(ctx: RuleContext): void {
   }
   const pInt8 = compileBool(prefill, 'mxint8_kv_cache').value ?? DEFAULTS.mxint8_kv_cache;
   const dInt8 = compileBool(decode, 'mxint8_kv_cache').value ?? DEFAULTS.mxint8_kv_cache;
-  if (pInt8 !== dInt8) {
+  if (pInt8 !== dInt8 && !wrongType(prefill, 'mxint8_kv_cache', 'boolean') && !wrongType(decode, 'mxint8_kv_cache', 'boolean')) {
     const node = prop(decode.compile, 'mxint8_kv_cache')?.value ?? ctx.missingCompileKeyNode(decode);
     ctx.report({
       code: 'QEFF-PAIR-03', severity: 'warning', node, stage: decode,

@@ -170,6 +170,15 @@ export function editText(base: string, loaded: ConfigValues, current: ConfigValu
   return text;
 }
 
+/**
+ * After Edit in Wizard saved: the file now holds the wizard's values and the text written, so later changes
+ * are measured from them (changing a value back to what the file first held must still be written).
+ */
+export function markSaved(state: WizardState, writtenText = configText(state)): WizardState {
+  if (!state.edit) return state;
+  return { ...state, edit: { ...state.edit, baseText: writtenText, loaded: configValues(state) } };
+}
+
 /** Absolute path of the config the state describes. */
 export function configPathOf(state: WizardState): string {
   return state.edit ? state.edit.path : resolvePath(state.folder || '/', state.fileName || 'untitled.qeff.json');

@@ -1,0 +1,340 @@
+// UI scenario of the guided setup wizard in a real VS Code workbench (code-server + headless chromium),
+// acting as a user: the extension is packaged and installed from its .vsix; "New Disaggregated Serving
+// Config…" opens the wizard; gpt-oss-120b, both stages, chunking + full-KV; a ctx_len that breaks a rule
+// shows the rule's message beside the field and disables Save; corrected; the NPI files are picked through
+// the file dialog; saved: the file equals the expected text and `qeff-disagg check` passes; a second save
+// asks before overwriting and keeps the file; a reload restores the wizard; Edit in Wizard changes one value
+// of a commented config and keeps the rest. Screenshots in light, dark and high-contrast themes go to
+// .vscode-test/shots/wizard-*.png. Ends with `wizard: N passed, N failed`.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const assert = require('assert');
+const { execFileSync, spawnSync } = require('child_process');
+const L = require('./lib');
+
+const pkg = require(path.join(L.ROOT, 'package.json'));
+const EXT_ID = `${pkg.publisher}.${pkg.name}`;
+const VSIX = path.join(L.VT, `${pkg.name}.vsix`);
+const SAVED_NAME = 'gpt-oss-120b-chunking-full-kv.qeff.json';
+
+const EXPECTED = `// openai/gpt-oss-120b: chunking prefill + full-kv decode: prefix caching and multi-turn chat (the natural pair). Written by the qeff-disagg wizard.
+{
+  "model": "openai/gpt-oss-120b",
+  "prefill": {
+    "mode": "chunking",
+    "from_pretrained": {
+      "continuous_batching": true
+    },
+    "compile": {
+      "prefill_seq_len": 128,
+      "ctx_len": 8192,
+      "num_cores": 16,
+      "num_devices": 1,
+      "mxfp6_matmul": true,
+      "mxint8_kv_cache": true,
+      "use_onnx_subfunctions": true,
+      "kv_cache_batch_size": 4,
+      "node_precision_info": "npi/subfunction_120b_npi.yaml"
+    }
+  },
+  "decode": {
+    "mode": "full-kv",
+    "from_pretrained": {
+      "continuous_batching": true
+    },
+    "compile": {
+      "ctx_len": 8192,
+      "num_cores": 16,
+      "num_devices": 1,
+      "mxfp6_matmul": true,
+      "mxint8_kv_cache": true,
+      "use_onnx_subfunctions": false,
+      "full_batch_size": 4,
+      "kv_cache_batch_size": 4,
+      "node_precision_info": "npi/non_subfunction_120b_npi.yaml"
+    }
+  }
+}
+`;
+
+/** Every log file under a folder, concatenated (the extension's log channel is one of them). */
+function allLogs(dir) {
+  if (!fs.existsSync(dir)) return '';
+  return fs.readdirSync(dir, { withFileTypes: true }).map(e => {
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? allLogs(p) : e.name.endsWith('.log') ? fs.readFileSync(p, 'utf8') : '';
+  }).join('\n');
+}
+
+/** The wizard's page: two nested iframes, the host (iframe.webview.ready) and the content (#active-frame). */
+const wizardFrame = page => page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+
+async function waitReady(page, timeout = 30000) {
+  const wv = wizardFrame(page);
+  await wv.locator('#app[data-ready="true"]').waitFor({ timeout });
+  return wv;
+}
+
+/** Types into a toolkit text field (its <input> is in the component's open shadow root). */
+async function typeInto(wv, id, value) {
+  const input = wv.locator(`#${id} input`);
+  await input.click();
+  await input.fill(value);
+}
+
+const fieldValue = (wv, id) => wv.locator(`#${id}`).evaluate(e => e.value);
+
+async function waitFor(what, fn, timeout = 15000) {
+  for (const end = Date.now() + timeout; ; await L.sleep(100)) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+  }
+}
+
+/** Picks a file through VS Code's own (quick-input) file dialog: type the path, Enter. */
+async function pickInFileDialog(page, absPath) {
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 15000 });
+  // The dialog fills in its folder, lists it, and may set its value again meanwhile: wait until it is
+  // listed and the value has not changed for a moment, then type the path as a user does.
+  await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: 15000 });
+  let last = '';
+  await waitFor('the dialog to settle', async () => {
+    const v = await input.inputValue();
+    const stable = v === last && v.endsWith('/');
+    last = v;
+    return stable;
+  }, 15000);
+  for (let attempt = 1; ; attempt++) {
+    await input.focus();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type(absPath, { delay: 10 });
+    try {
+      await waitFor('the typed path', async () => (await input.inputValue()) === absPath, 3000);
+      break;
+    } catch (e) {
+      if (attempt === 3) throw e;
+    }
+  }
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: path.basename(absPath) }).first().waitFor({ timeout: 15000 });
+  await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden', timeout: 15000 });
+}
+
+/** Picks a color theme by its label in the theme picker ("Dark Modern", "Light Modern", "Dark High Contrast"). */
+async function setTheme(page, label) {
+  const input = page.locator('.quick-input-widget input');
+  const exactRow = text => page.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${text}$`) }) }).first();
+  await page.keyboard.press('F1');
+  await input.waitFor({ state: 'visible' });
+  await input.fill('>Preferences: Color Theme');
+  await exactRow('Preferences: Color Theme').click(); // not "Browse Color Themes in Marketplace"
+  await input.fill(label);
+  await exactRow(label).click();
+  await input.waitFor({ state: 'hidden' });
+  await L.sleep(500);
+}
+
+/** Opens the wizard from the palette; returns the milliseconds from Enter to an interactive wizard. */
+async function openWizard(page) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  const title = 'QEff: New Disaggregated Serving Config…';
+  await input.fill('>' + title);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+  const t0 = Date.now();
+  await page.keyboard.press('Enter');
+  const wv = await waitReady(page);
+  return { wv, ms: Date.now() - t0 };
+}
+
+(async () => {
+  const RUN = L.freshDir('ui-wizard');
+  const WS = path.join(RUN, 'ws');
+  fs.cpSync(path.join(L.ROOT, 'test/fixtures/workspace'), WS, { recursive: true });
+  if (!process.env.SKIP_PACKAGE) execFileSync('npm', ['run', '--silent', 'package'], { cwd: L.ROOT, stdio: 'inherit' });
+  const extensionsDir = path.join(RUN, 'extensions');
+  L.installVsix(VSIX, extensionsDir, RUN);
+  L.seedSettings(path.join(RUN, 'user-data'), { 'workbench.colorTheme': 'Default Light Modern' });
+  const cs = await L.startCodeServer({ runDir: RUN, folder: WS, extensionsDir, disableWorkspaceTrust: true });
+  let ctx, page;
+  const r = L.results('wizard', { page: () => page });
+  const figures = {};
+  const savedFile = path.join(WS, SAVED_NAME);
+  try {
+    ctx = await L.launchBrowser(path.join(RUN, 'chromium-profile'));
+    page = ctx.pages()[0] || await ctx.newPage();
+    let wv;
+
+    await r.step('the palette command opens the wizard', async () => {
+      await page.goto(L.workbenchUrl(cs, WS));
+      await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
+      await L.waitForActivation(cs, EXT_ID);
+      ({ wv, ms: figures.commandToInteractiveMs } = await openWizard(page));
+      await wv.locator('#step-title', { hasText: '1. Model' }).waitFor();
+      await L.screenshot(page, 'wizard-01-model-light');
+    });
+
+    await r.step('model: gpt-oss-120b from the hub; the family is inferred', async () => {
+      await wv.locator('#preset-gpt-oss-120b').click();
+      await waitFor('model value', async () => (await fieldValue(wv, 'f-model')) === 'openai/gpt-oss-120b');
+      await wv.locator('#h-family', { hasText: 'Inferred: gpt-oss-120b' }).waitFor();
+      await wv.locator('#next').click();
+    });
+
+    await r.step('stages: both, the disaggregated pair', async () => {
+      await wv.locator('#step-title', { hasText: '2. Stages' }).waitFor();
+      await wv.locator('#f-stages-both').click();
+      assert.strictEqual(await wv.locator('#f-stages').evaluate(e => e.value), 'both');
+      await wv.locator('#next').click();
+    });
+
+    await r.step('modes side by side: the KV memory follows the mode; chunking + full-KV chosen by keyboard and mouse', async () => {
+      await wv.locator('#step-title', { hasText: '3. Modes' }).waitFor();
+      const kvCell = wv.locator('#prefill-modes-table tr.kv-row').first();
+      await wv.locator('#f-prefill-mode-blocking').click();
+      await wv.locator('#prefill-modes-table thead th.chosen', { hasText: 'Blocking' }).waitFor();
+      // the keyboard: arrow keys move the radio group's choice
+      await wv.locator('#f-prefill-mode-blocking').focus();
+      await page.keyboard.press('ArrowRight');
+      await wv.locator('#prefill-modes-table thead th.chosen', { hasText: 'Chunking' }).waitFor();
+      await wv.locator('#f-prefill-mode-chunking').click();
+      await wv.locator('#f-decode-mode-full-kv').click();
+      await wv.locator('#decode-modes-table thead th.chosen', { hasText: 'Full KV' }).waitFor();
+      const kv = await kvCell.innerText();
+      assert.match(kv, /MiB/, kv);
+      assert.match(await wv.locator('#decode-modes-table').innerText(), /Multi-turn chat/);
+      await wv.locator('p.pair.natural').waitFor();
+      await L.screenshot(page, 'wizard-02-modes-light');
+      await wv.locator('#next').click();
+    });
+
+    await r.step('a ctx_len that breaks a rule: the message beside the field, Save disabled; corrected', async () => {
+      await wv.locator('#step-title', { hasText: '4. Parameters' }).waitFor();
+      const before = await wv.locator('#prefill-kv').innerText();
+      await typeInto(wv, 'f-prefill-compile-ctx_len', '100');
+      await wv.locator('#d-prefill-compile-ctx_len .diag.error[data-code="QEFF-CTX-01"]').waitFor();
+      assert.match(await wv.locator('#d-prefill-compile-ctx_len').innerText(), /ctx_len 100 is less than prefill_seq_len 128/);
+      assert.strictEqual(await wv.locator('#app').getAttribute('data-can-save'), 'false');
+      assert.ok(await wv.locator('#save').evaluate(e => e.disabled), 'Save is disabled');
+      assert.notStrictEqual(await wv.locator('#prefill-kv').innerText(), before, 'the KV memory is recomputed');
+      // the decode stage follows the prefill's ctx_len: the pair stays consistent
+      assert.strictEqual(await fieldValue(wv, 'f-decode-compile-ctx_len'), '100');
+      await L.screenshot(page, 'wizard-03-ctx-error-light');
+      // a decode ctx_len of its own breaks the pairing rule (a warning, beside the decode field)
+      await typeInto(wv, 'f-decode-compile-ctx_len', '4096');
+      await typeInto(wv, 'f-prefill-compile-ctx_len', '8192');
+      await wv.locator('#d-decode-compile-ctx_len .diag.warning[data-code="QEFF-PAIR-02"]').waitFor();
+      await waitFor('CTX-01 gone', async () => (await wv.locator('#d-prefill-compile-ctx_len .diag').count()) === 0);
+      await typeInto(wv, 'f-decode-compile-ctx_len', '8192');
+      await waitFor('PAIR-02 gone', async () => (await wv.locator('#d-decode-compile-ctx_len .diag').count()) === 0);
+      // 120b without NPI files: NPI-01 at both NPI fields
+      await wv.locator('#d-prefill-compile-node_precision_info [data-code="QEFF-NPI-01"]').waitFor();
+      await wv.locator('#d-decode-compile-node_precision_info [data-code="QEFF-NPI-01"]').waitFor();
+    });
+
+    await r.step('the NPI files are picked through the file dialog', async () => {
+      await wv.locator('#browse-npi-prefill').click();
+      await pickInFileDialog(page, path.join(WS, 'npi', 'subfunction_120b_npi.yaml'));
+      await waitFor('prefill NPI', async () => (await fieldValue(wv, 'f-prefill-compile-node_precision_info')) === 'npi/subfunction_120b_npi.yaml');
+      await wv.locator('#browse-npi-decode').click();
+      await pickInFileDialog(page, path.join(WS, 'npi', 'non_subfunction_120b_npi.yaml'));
+      await waitFor('decode NPI', async () => (await fieldValue(wv, 'f-decode-compile-node_precision_info')) === 'npi/non_subfunction_120b_npi.yaml');
+      await waitFor('no errors', async () => (await wv.locator('#app').getAttribute('data-errors')) === '0');
+      assert.strictEqual(await wv.locator('#app').getAttribute('data-can-save'), 'true');
+      await L.screenshot(page, 'wizard-04-parameters-light');
+    });
+
+    await r.step('review and save: the file equals the expected text, opens, and `qeff-disagg check` passes', async () => {
+      await wv.locator('#nav-review').click();
+      await wv.locator('#step-title', { hasText: '5. Review' }).waitFor();
+      await waitFor('config text', async () => (await wv.locator('#config-text').textContent()) === EXPECTED);
+      await wv.locator('#problems', { hasText: 'QEFF-SUB-02' }).waitFor(); // the info about the expected compile failure
+      assert.strictEqual(await fieldValue(wv, 'f-fileName'), SAVED_NAME);
+      await L.screenshot(page, 'wizard-05-review-light');
+      await wv.locator('#save').click();
+      await wv.locator('#app[data-saved="ok"]').waitFor({ timeout: 20000 });
+      assert.strictEqual(fs.readFileSync(savedFile, 'utf8'), EXPECTED);
+      await page.locator('.tabs-container .tab', { hasText: SAVED_NAME }).first().waitFor({ timeout: 15000 });
+      const cli = spawnSync(process.execPath, [path.join(L.ROOT, 'dist/cli.js'), 'check', savedFile], { encoding: 'utf8' });
+      assert.strictEqual(cli.status, 0, cli.stdout + cli.stderr);
+      await L.screenshot(page, 'wizard-06-saved-light');
+    });
+
+    await r.step('a second save asks before overwriting; Cancel keeps the file', async () => {
+      const mtime = fs.statSync(savedFile).mtimeMs;
+      fs.writeFileSync(savedFile, EXPECTED.replace('"ctx_len": 8192,\n      "num_cores": 16,\n      "num_devices": 1,\n      "mxfp6_matmul": true,\n      "mxint8_kv_cache": true,\n      "use_onnx_subfunctions": false',
+        '"ctx_len": 8192, // edited by hand\n      "num_cores": 16,\n      "num_devices": 1,\n      "mxfp6_matmul": true,\n      "mxint8_kv_cache": true,\n      "use_onnx_subfunctions": false'));
+      const handEdited = fs.readFileSync(savedFile, 'utf8');
+      assert.notStrictEqual(handEdited, EXPECTED);
+      assert.ok(mtime > 0);
+      await wv.locator('#save').click();
+      const dialog = page.locator('.monaco-dialog-box');
+      await dialog.waitFor({ timeout: 15000 });
+      assert.match(await dialog.innerText(), /already exists/);
+      await L.screenshot(page, 'wizard-07-overwrite-modal-light');
+      await dialog.locator('.monaco-button', { hasText: 'Cancel' }).click();
+      await wv.locator('#app[data-saved="cancelled"]').waitFor({ timeout: 15000 });
+      assert.match(await wv.locator('#status').innerText(), /exists and was kept/);
+      assert.strictEqual(fs.readFileSync(savedFile, 'utf8'), handEdited, 'the file was not overwritten');
+    });
+
+    await r.step('after a window reload the serializer restores the wizard with its state', async () => {
+      await page.reload();
+      await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
+      wv = await waitReady(page, 60000);
+      await wv.locator('#step-title', { hasText: '5. Review' }).waitFor();
+      await waitFor('restored text', async () => (await wv.locator('#config-text').textContent()) === EXPECTED);
+    });
+
+    await r.step('dark and high-contrast themes: the same pages, themed', async () => {
+      await setTheme(page, 'Dark Modern');
+      await L.screenshot(page, 'wizard-08-review-dark');
+      await wv.locator('#nav-modes').click();
+      await wv.locator('#step-title', { hasText: '3. Modes' }).waitFor();
+      await L.screenshot(page, 'wizard-09-modes-dark');
+      await wv.locator('#nav-parameters').click();
+      await typeInto(wv, 'f-prefill-compile-ctx_len', '100');
+      await wv.locator('#d-prefill-compile-ctx_len [data-code="QEFF-CTX-01"]').waitFor();
+      await L.screenshot(page, 'wizard-10-ctx-error-dark');
+      await setTheme(page, 'Dark High Contrast');
+      await L.screenshot(page, 'wizard-11-ctx-error-high-contrast');
+      await typeInto(wv, 'f-prefill-compile-ctx_len', '8192');
+      await waitFor('no errors', async () => (await wv.locator('#app').getAttribute('data-errors')) === '0');
+      await setTheme(page, 'Light Modern');
+    });
+
+    await r.step('Edit in Wizard: one value changed in a commented config; comments and other keys kept', async () => {
+      await L.openFile(page, 'good.qeff.json');
+      const original = fs.readFileSync(path.join(WS, 'good.qeff.json'), 'utf8');
+      await L.palette(page, 'QEff: Edit in Wizard');
+      wv = await waitReady(page);
+      await wv.locator('#wizard-title', { hasText: 'Edit good.qeff.json' }).waitFor();
+      await wv.locator('#nav-parameters').click();
+      await typeInto(wv, 'f-decode-compile-kv_cache_batch_size', '8');
+      await wv.locator('#nav-review').click();
+      await waitFor('can save', async () => (await wv.locator('#app').getAttribute('data-can-save')) === 'true');
+      await wv.locator('#save').click();
+      await wv.locator('#app[data-saved="ok"]').waitFor({ timeout: 20000 });
+      const after = fs.readFileSync(path.join(WS, 'good.qeff.json'), 'utf8');
+      const expected = original.replace('"full_batch_size": 4,\n      "kv_cache_batch_size": 4,', '"full_batch_size": 4,\n      "kv_cache_batch_size": 8,');
+      assert.notStrictEqual(expected, original);
+      assert.strictEqual(after, expected);
+      await L.screenshot(page, 'wizard-12-edit-in-wizard-light');
+    });
+
+    await r.step('the page kept its Content-Security-Policy: no violation reported', async () => {
+      assert.strictEqual(await wv.locator('#app').getAttribute('data-csp-violations'), null);
+      assert.doesNotMatch(allLogs(path.join(cs.userDataDir, 'logs')), /CSP violation/);
+    });
+  } finally {
+    if (ctx) await ctx.close();
+    await L.stopCodeServer(cs);
+  }
+  fs.writeFileSync(path.join(RUN, 'figures.json'), JSON.stringify(figures, null, 1));
+  console.log(`wizard figures: ${JSON.stringify(figures)}`);
+  r.finish();
+})().catch(e => { console.error(e); console.log('wizard: 0 passed, 1 failed'); process.exit(1); });

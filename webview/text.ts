@@ -1,0 +1,92 @@
+// The words of the wizard: what each step and field means, in the design note's terms, for someone who has
+// not read it.
+import type { ParamName, StepId } from '../src/core/wizard/state';
+import type { StageKey } from '../src/core/types';
+
+export const STEP_TITLES: Record<StepId, string> = {
+  model: 'Model',
+  stages: 'Stages',
+  modes: 'Modes',
+  parameters: 'Parameters',
+  review: 'Review and save',
+};
+
+export const STEP_INTRO: Record<StepId, string> = {
+  model: 'The model to compile: a Hugging Face hub id or a local folder holding its config.json and weights. GPT-OSS comes in two sizes: gpt-oss-20b (32 experts) and gpt-oss-120b (128 experts, which also needs a node-precision-info file per stage).',
+  stages: 'Disaggregated serving compiles two programs (QPCs) from one model for Cloud AI 100: a prefill-only QPC that processes the prompt, and a decode-only QPC that generates the tokens. Each stage is exported and compiled in its own Python process. Prefill reads all experts once; decode reads only the experts each token chooses.',
+  modes: 'Each stage is built in one of two modes. The mode is the only abstraction in the config: it implies the mode-defining compile() arguments. The KV-cache memory below is computed from the values of the Parameters step and changes as you edit them.',
+  parameters: 'The keyword arguments of compile() and from_pretrained(), exactly as QEfficient takes them, with defaults that suit each mode. Every problem the editor would report appears beside its field.',
+  review: 'The config file and the Python script each stage runs. Save writes the file through the editor (so it can be undone), never over an existing file without asking, and opens it. It is disabled while an error remains.',
+};
+
+export const STAGE_TITLES: Record<StageKey, string> = { prefill: 'Prefill-only QPC', decode: 'Decode-only QPC' };
+
+export const STAGE_CHOICES = [
+  { value: 'both', label: 'Both: a disaggregated prefill + decode pair' },
+  { value: 'prefill', label: 'Prefill only' },
+  { value: 'decode', label: 'Decode only' },
+];
+
+export interface ParamText { label: string; help: (stage: StageKey) => string }
+
+export const PARAM_TEXT: Record<ParamName, ParamText> = {
+  prefill_seq_len: {
+    label: 'prefill_seq_len',
+    help: () => 'Tokens per prefill pass (per chunk with chunking). Blocking: a multiple of 256, since attention is split into Q blocks of 256.',
+  },
+  ctx_len: {
+    label: 'ctx_len',
+    help: s => s === 'prefill'
+      ? 'Context length: the most positions the KV cache holds. Blocking: QEfficient sets it to prefill_seq_len. Chunking: at least prefill_seq_len + 128, and the same as the decode stage\'s.'
+      : 'Context length: the most positions the KV cache holds (prompt plus generated tokens).',
+  },
+  num_cores: {
+    label: 'num_cores',
+    help: () => 'NSP cores per Cloud AI 100 SoC, 1 to 16. A chunking prefill (QEfficient 1.22 and later) needs a count that divides the expert count: 1, 2, 4, 8 or 16.',
+  },
+  num_devices: { label: 'num_devices', help: () => 'Cloud AI 100 SoCs the QPC spans.' },
+  full_batch_size: {
+    label: 'full_batch_size',
+    help: s => s === 'decode'
+      ? 'Sequences decoded at once. Required with continuous batching.'
+      : 'Optional with prefix caching: kv_cache_batch_size usually sets the slots.',
+  },
+  kv_cache_batch_size: {
+    label: 'kv_cache_batch_size',
+    help: s => s === 'decode'
+      ? 'KV-cache slots: at least full_batch_size; more slots keep more conversations\' caches. Optional.'
+      : 'KV-cache slots for prefix caching (the chunking prefill needs it with continuous batching).',
+  },
+  node_precision_info: {
+    label: 'node_precision_info (NPI file)',
+    help: s => `Required for gpt-oss-120b: the YAML file listing the tensors kept in FP32. Use the ${s === 'prefill' ? '"subfunction" NPI when this stage uses ONNX subfunctions' : '"non_subfunction" NPI, since decode does not use subfunctions'}. The path is relative to the config file.`,
+  },
+  mxfp6_matmul: { label: 'mxfp6_matmul: weights in MXFP6', help: () => 'Compresses the matmul weights to MXFP6: smaller and faster.' },
+  mxint8_kv_cache: {
+    label: 'mxint8_kv_cache: KV cache in MXINT8',
+    help: () => 'About half the KV memory of fp16. Prefill and decode must agree: the KV cache is handed from one to the other.',
+  },
+  use_onnx_subfunctions: {
+    label: 'use_onnx_subfunctions',
+    help: s => s === 'prefill'
+      ? 'Strongly advised for prefill: without it compiling takes very long. The export then succeeds and compile is expected to fail on the public SDK; the compiler command it prints is run by hand (qeff-disagg captures it).'
+      : 'Leave off: the decode-only model currently fails compilation with ONNX subfunctions.',
+  },
+  continuous_batching: {
+    label: 'continuous_batching (from_pretrained)',
+    help: s => s === 'prefill'
+      ? 'Prefix caching: serve several conversations and reuse their caches. Needs kv_cache_batch_size.'
+      : 'Continuous batching: decode several sequences at once. Needs full_batch_size.',
+  },
+  NUM_Q_BLOCKS: { label: 'NUM_Q_BLOCKS (env)', help: () => 'Number of Q blocks in attention, usually prefill_seq_len / 256.' },
+  NUM_FFN_BLOCKS: { label: 'NUM_FFN_BLOCKS (env)', help: () => 'Number of blocks in the FFN. The larger of the two block counts must be a multiple of the smaller.' },
+  ENABLE_OPT_SWA: {
+    label: 'ENABLE_OPT_SWA (env)',
+    help: () => 'Optimized sliding-window attention: "1" uses only the valid KVs of each block in attention, reducing MACs.',
+  },
+};
+
+export const FAMILY_HELP: Record<string, string> = {
+  'gpt-oss-20b': '32 experts (4 per token), 24 layers: 12 sliding-window + 12 full attention.',
+  'gpt-oss-120b': '128 experts (4 per token), 36 layers: 18 sliding-window + 18 full attention. Needs an NPI file in every stage.',
+};
