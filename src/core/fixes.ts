@@ -74,3 +74,13 @@ export class FixBuilder {
 export function setValueEdits(text: string, path: (string | number)[], value: unknown): TextEdit[] {
   return new FixBuilder(text, new LineIndex(text)).set('', path, value).edits;
 }
+
+/** Applies edits (ranges in the original text, non-overlapping) to `text`. */
+export function applyTextEdits(text: string, edits: TextEdit[]): string {
+  const lines = new LineIndex(text);
+  const sorted = edits.map(e => ({ start: lines.offsetAt(e.range.start), end: lines.offsetAt(e.range.end), text: e.newText }))
+    .sort((a, b) => b.start - a.start);
+  let out = text;
+  for (const e of sorted) out = out.slice(0, e.start) + e.text + out.slice(e.end);
+  return out;
+}

@@ -5,21 +5,13 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { checkText } from '../../src/core/check';
 import { LineIndex } from '../../src/core/lineIndex';
 import { nodeFileHost } from '../../src/core/nodeFileHost';
 import type { Diagnostic, Position } from '../../src/core/types';
+import { repoRoot } from './repoRoot';
 
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('package.json not found above ' + __dirname);
-    dir = up;
-  }
-  return dir;
-}
 const CLI = join(repoRoot(), 'dist', 'cli.js');
 
 let tmp = '';

@@ -9,16 +9,8 @@ import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rm
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { parseEventLine, type DriverEvent, type RunRequest } from '../../src/core/runnerProtocol';
+import { repoRoot } from './repoRoot';
 
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('package.json not found above ' + __dirname);
-    dir = up;
-  }
-  return dir;
-}
 
 const ROOT = repoRoot();
 const pythonCheck = spawnSync('python3', ['-c', 'import sys; print(sys.executable); sys.exit(0 if sys.version_info >= (3, 8) else 1)'], { encoding: 'utf8' });

@@ -2,30 +2,23 @@
 // checker; fixes keep the JSON valid; the plan is total on parseable objects.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { checkText } from '../../src/core/check';
+import { applyTextEdits } from '../../src/core/fixes';
 import { LineIndex } from '../../src/core/lineIndex';
 import { buildPlan, PlanError } from '../../src/core/plan';
 import { stageScript } from '../../src/core/pythonScript';
-import type { Diagnostic, FileHost, TextEdit } from '../../src/core/types';
+import type { Diagnostic, FileHost } from '../../src/core/types';
 import { NPI_FILES } from './ruleCases';
+import { repoRoot } from './repoRoot';
 
 // Runs per property; 3000 in all. QEFF_FC_SCALE=10 for a longer hunt, QEFF_FC_SEED=n to replay a run.
 const SCALE = Number(process.env.QEFF_FC_SCALE ?? 1);
 const RUNS = { randomJsonc: 800 * SCALE, mutatedExamples: 1400 * SCALE, schemaShaped: 500 * SCALE, plan: 300 * SCALE };
 const SEED = Number(process.env.QEFF_FC_SEED ?? Date.now() % 2 ** 31);
 
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('package.json not found above ' + __dirname);
-    dir = up;
-  }
-  return dir;
-}
 const EXAMPLES_DIR = join(repoRoot(), 'examples');
 const EXAMPLES = readdirSync(EXAMPLES_DIR).filter(f => f.endsWith('.qeff.json')).sort()
   .map(f => ({ path: join(EXAMPLES_DIR, f), text: readFileSync(join(EXAMPLES_DIR, f), 'utf8') }));
@@ -57,15 +50,6 @@ function assertWellFormed(text: string, diags: Diagnostic[]): void {
     assert.deepEqual(d.range, lines.range(d.offset, d.length), where);
   }
   if (diags.some(d => d.code === 'QEFF-JSON')) assert.ok(diags.every(d => d.code === 'QEFF-JSON'), 'when the text does not parse, only QEFF-JSON');
-}
-
-function applyEdits(text: string, edits: TextEdit[]): string {
-  const lines = new LineIndex(text);
-  const sorted = edits.map(e => ({ start: lines.offsetAt(e.range.start), end: lines.offsetAt(e.range.end), text: e.newText }))
-    .sort((a, b) => b.start - a.start);
-  let out = text;
-  for (const e of sorted) out = out.slice(0, e.start) + e.text + out.slice(e.end);
-  return out;
 }
 
 const params = (numRuns: number) => ({ numRuns, seed: SEED, includeErrorInReport: true });
@@ -263,7 +247,7 @@ test('(b) schema-shaped configs: checkText never throws; every fix keeps the JSO
     for (const d of diags) {
       for (const fix of [d.fix, ...(d.moreFixes ?? [])]) {
         if (!fix || !fix.edits.length) continue;
-        const fixed = applyEdits(text, fix.edits);
+        const fixed = applyTextEdits(text, fix.edits);
         applied.set(d.code, (applied.get(d.code) ?? 0) + 1);
         const after = check(fixed, options);
         if (!after) continue;

@@ -2,8 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkText } from '../../src/core/check';
+import { applyTextEdits } from '../../src/core/fixes';
 import { LineIndex } from '../../src/core/lineIndex';
-import type { Diagnostic, FileHost, TextEdit } from '../../src/core/types';
+import type { Diagnostic, FileHost } from '../../src/core/types';
 import { CASES, CLEAN_CONFIGS, NPI_FILES, type RuleCase } from './ruleCases';
 
 const OPEN = '⟦';
@@ -19,15 +20,6 @@ const host: FileHost = { readFile: p => (NPI_FILES as Record<string, string>)[p]
 
 function run(c: RuleCase | { text: string; version?: string }, text = c.text.replace(OPEN, '').replace(CLOSE, '')): Diagnostic[] {
   return checkText(text, { configPath: '/cfg/deploy.qeff.json', host, qefficientVersion: c.version });
-}
-
-export function applyEdits(text: string, edits: TextEdit[]): string {
-  const lines = new LineIndex(text);
-  const sorted = edits.map(e => ({ start: lines.offsetAt(e.range.start), end: lines.offsetAt(e.range.end), text: e.newText }))
-    .sort((a, b) => b.start - a.start);
-  let out = text;
-  for (const e of sorted) out = out.slice(0, e.start) + e.text + out.slice(e.end);
-  return out;
 }
 
 for (const c of CASES) {
@@ -47,7 +39,7 @@ for (const c of CASES) {
     assert.deepEqual(d.range, lines.range(start, end - start));
     assert.ok(d.message.length > 20, 'a message that says something');
     if (d.fix && d.fix.edits.length) {
-      const fixed = applyEdits(text, d.fix.edits);
+      const fixed = applyTextEdits(text, d.fix.edits);
       const after = run(c, fixed);
       assert.ok(!after.some(x => x.code === 'QEFF-JSON'), `the fix "${d.fix.title}" broke the JSON:\n${fixed}`);
       assert.ok(after.filter(x => x.code === c.code).length < mine.length, `the fix "${d.fix.title}" did not remove ${c.code}:\n${fixed}`);
@@ -93,7 +85,7 @@ test('MODE-02 removal keeps the rest of the line and the comments', () => {
   const text = '{\n  "model": "openai/gpt-oss-20b", // the model\n  "decode": { "mode": "full-kv", "compile": { "retain_full_kv": true, "ctx_len": 4096 } }\n}\n';
   const d = run({ text }).find(x => x.code === 'QEFF-MODE-02');
   assert.ok(d?.fix);
-  const fixed = applyEdits(text, d.fix.edits);
+  const fixed = applyTextEdits(text, d.fix.edits);
   assert.equal(fixed, '{\n  "model": "openai/gpt-oss-20b", // the model\n  "decode": { "mode": "full-kv", "compile": { "ctx_len": 4096 } }\n}\n');
 });
 

@@ -2,12 +2,11 @@
 // file's own text, one jsonc-parser `modify` per path whose value the user changed, so comments, unknown
 // keys and key order stay as they were.
 import { findNodeAtLocation, getNodeValue, type Node } from 'jsonc-parser';
-import { setValueEdits } from '../fixes';
-import { LineIndex } from '../lineIndex';
+import { applyTextEdits, setValueEdits } from '../fixes';
 import { parseDocument } from '../parse';
 import { resolvePath } from '../paths';
 import { IMPLIED_KWARGS } from '../rules/mode';
-import { FAMILIES, type Family, type Mode, type StageKey, type TextEdit } from '../types';
+import { FAMILIES, type Family, type Mode, type StageKey } from '../types';
 import {
   BOOL_PARAMS, emptyStage, ENV_PARAMS, isRelevant, isIntText, MODES_OF, NATURAL_DECODE, PARAMS, stageKeys, TEXT_PARAMS,
   withDefaults, type ConfigValue, type ConfigValues, type ParamName, type StageChoice, type StageFields, type WizardState,
@@ -117,15 +116,6 @@ export function renderNewConfig(values: ConfigValues): string {
   return `// ${modelNote}${describePair(values)}. Written by the qeff-disagg wizard.\n${JSON.stringify(root, null, 2)}\n`;
 }
 
-/** Applies text edits (0-based line/character ranges) to a text. */
-export function applyTextEdits(text: string, edits: TextEdit[]): string {
-  const lines = new LineIndex(text);
-  const sorted = edits.map(e => ({ start: lines.offsetAt(e.range.start), end: lines.offsetAt(e.range.end), text: e.newText }))
-    .sort((a, b) => b.start - a.start);
-  let out = text;
-  for (const e of sorted) out = out.slice(0, e.start) + e.text + out.slice(e.end);
-  return out;
-}
 
 function nodeAt(text: string, path: (string | number)[]): Node | undefined {
   const { root } = parseDocument(text);
