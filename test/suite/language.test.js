@@ -5,19 +5,8 @@ const assert = require('assert');
 const fs = require('fs');
 const path = require('path');
 const vscode = require('vscode');
+const { sleep, waitFor, ws, codeOf } = require('./helpers');
 
-const sleep = ms => new Promise(r => setTimeout(r, ms));
-async function waitFor(what, fn, ms = 15000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
-const ws = () => vscode.workspace.workspaceFolders[0].uri.fsPath;
-const codeOf = d => (typeof d.code === 'object' ? d.code.value : d.code);
 const ours = uri => vscode.languages.getDiagnostics(uri).filter(d => d.source === 'qeff-disagg');
 
 async function openConfig(name, text) {

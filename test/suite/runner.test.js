@@ -6,9 +6,8 @@ const fs = require('fs');
 const path = require('path');
 const { spawnSync } = require('child_process');
 const vscode = require('vscode');
+const { sleep, ws } = require('./helpers');
 
-const sleep = ms => new Promise(r => setTimeout(r, ms));
-const ws = () => vscode.workspace.workspaceFolders[0].uri.fsPath;
 const cfg = name => vscode.Uri.file(path.join(ws(), 'runner', name));
 const alive = pattern => spawnSync('pgrep', ['-f', pattern], { encoding: 'utf8' }).stdout.trim();
 let api;

@@ -8,18 +8,8 @@ const assert = require('assert');
 const fs = require('fs');
 const path = require('path');
 const vscode = require('vscode');
+const { sleep, waitFor, ws } = require('./helpers');
 
-const sleep = ms => new Promise(r => setTimeout(r, ms));
-async function waitFor(what, fn, ms = 15000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
-const ws = () => vscode.workspace.workspaceFolders[0].uri.fsPath;
 const last = (w, type) => [...w.posted].reverse().find(m => m.type === type);
 const clone = x => JSON.parse(JSON.stringify(x));
 
