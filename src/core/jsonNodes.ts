@@ -13,22 +13,35 @@ export function isObject(node: Node | undefined): node is Node {
   return node?.type === 'object';
 }
 
+// Rules look keys up many times per object: list each object's properties once (a parsed tree is not
+// mutated, so the node is a safe cache key).
+const propsCache = new WeakMap<Node, Prop[]>();
+const byNameCache = new WeakMap<Node, Map<string, Prop>>();
+
 export function props(obj: Node | undefined): Prop[] {
   if (!isObject(obj)) return [];
+  const cached = propsCache.get(obj);
+  if (cached) return cached;
   const out: Prop[] = [];
   for (const p of obj.children ?? []) {
     const key = p.children?.[0];
     if (!key || key.type !== 'string') continue;
     out.push({ name: String(key.value), prop: p, key, value: p.children?.[1] });
   }
+  propsCache.set(obj, out);
   return out;
 }
 
 /** The last property of that name (JSON semantics: a duplicate key overrides). */
 export function prop(obj: Node | undefined, name: string): Prop | undefined {
-  let found: Prop | undefined;
-  for (const p of props(obj)) if (p.name === name) found = p;
-  return found;
+  if (!isObject(obj)) return undefined;
+  let byName = byNameCache.get(obj);
+  if (!byName) {
+    byName = new Map();
+    for (const p of props(obj)) byName.set(p.name, p);
+    byNameCache.set(obj, byName);
+  }
+  return byName.get(name);
 }
 
 export function numberValue(node: Node | undefined): number | undefined {
