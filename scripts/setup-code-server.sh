@@ -44,7 +44,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     export DEBIAN_FRONTEND=noninteractive
     # wait (up to 10 min) instead of failing when another apt/dpkg run holds the lock
     apt-get -o DPkg::Lock::Timeout=600 update
-    apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends "${missing[@]}"
+    apt-get -o DPkg::Lock::Timeout=600 install -y "${missing[@]}"
   else
     echo "setup-code-server: missing system packages: ${missing[*]}" >&2
     echo "  install them first, e.g.:  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
