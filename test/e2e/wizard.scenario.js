@@ -283,7 +283,10 @@ async function openWizard(page) {
     });
 
     await r.step('after a window reload the serializer restores the wizard with its state', async () => {
-      await page.reload();
+      // "Developer: Reload Window" shuts the workbench down properly (its storage, with the webview's
+      // state, is flushed), as a user's reload does; a bare browser reload may lose the last state.
+      await L.palette(page, 'Developer: Reload Window');
+      await page.waitForLoadState('domcontentloaded');
       await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
       wv = await waitReady(page, 60000);
       await wv.locator('#step-title', { hasText: '5. Review' }).waitFor();
