@@ -57,7 +57,8 @@ export function readConfigFile(file: string): { text: string } | { tooLarge: num
   }
   if (size > MAX_TEXT_LENGTH) return { tooLarge: size };
   try {
-    return { text: readFileSync(file, 'utf8') };
+    // A UTF-8 byte-order mark is not part of the JSON (editors drop it too).
+    return { text: readFileSync(file, 'utf8').replace(/^\uFEFF/, '') };
   } catch (e) {
     throw new UsageError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }

@@ -54,7 +54,8 @@ export function buildPlan(text: string, options: CheckOptions = {}): Plan {
 
 function objectValue(node: import('jsonc-parser').Node | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const p of props(node)) if (p.value) out[p.name] = getNodeValue(p.value);
+  // defineProperty: a "__proto__" kwarg is data, not the object's prototype.
+  for (const p of props(node)) if (p.value) Object.defineProperty(out, p.name, { value: getNodeValue(p.value), enumerable: true, writable: true, configurable: true });
   return out;
 }
 

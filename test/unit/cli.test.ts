@@ -222,6 +222,15 @@ describe('check', () => {
   });
 });
 
+describe('encodings', () => {
+  test('a UTF-8 byte-order mark is not a JSON error', () => {
+    const f = write('bom.qeff.json', '\uFEFF{ "model": "openai/gpt-oss-20b", "decode": { "mode": "full-kv" } }\n');
+    const r = cli(['check', '--format', 'json', f]);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout).filter((d: { code: string }) => d.code === 'QEFF-JSON'), []);
+  });
+});
+
 describe('bad usage: exit 2 and a message on stderr', () => {
   const cases: [string, () => string[], RegExp][] = [
     ['no arguments', () => [], /Usage:/],

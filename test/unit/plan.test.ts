@@ -243,3 +243,10 @@ describe('Python literals', () => {
     identifiers.forEach((n, i) => { if (isPythonIdentifier(n)) assert.ok(out.identifiers[i], n); });
   });
 });
+
+test('a "__proto__" kwarg stays a kwarg of the plan', () => {
+  const plan = buildPlan('{ "model": "openai/gpt-oss-20b", "decode": { "mode": "full-kv", "compile": { "__proto__": 3, "ctx_len": 256 } } }');
+  const compile = plan.stages[0].compile;
+  assert.deepEqual(Object.keys(compile).sort(), ['__proto__', 'ctx_len', 'prefill_only', 'prefill_seq_len', 'retain_full_kv']);
+  assert.equal(JSON.stringify(compile).includes('"__proto__":3'), true);
+});
