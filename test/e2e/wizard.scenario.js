@@ -18,45 +18,8 @@ const EXT_ID = `${pkg.publisher}.${pkg.name}`;
 const VSIX = path.join(L.VT, `${pkg.name}.vsix`);
 const SAVED_NAME = 'gpt-oss-120b-chunking-full-kv.qeff.json';
 
-const EXPECTED = `// openai/gpt-oss-120b: chunking prefill + full-kv decode: prefix caching and multi-turn chat (the natural pair). Written by the qeff-disagg wizard.
-{
-  "model": "openai/gpt-oss-120b",
-  "prefill": {
-    "mode": "chunking",
-    "from_pretrained": {
-      "continuous_batching": true
-    },
-    "compile": {
-      "prefill_seq_len": 128,
-      "ctx_len": 8192,
-      "num_cores": 16,
-      "num_devices": 1,
-      "mxfp6_matmul": true,
-      "mxint8_kv_cache": true,
-      "use_onnx_subfunctions": true,
-      "kv_cache_batch_size": 4,
-      "node_precision_info": "npi/subfunction_120b_npi.yaml"
-    }
-  },
-  "decode": {
-    "mode": "full-kv",
-    "from_pretrained": {
-      "continuous_batching": true
-    },
-    "compile": {
-      "ctx_len": 8192,
-      "num_cores": 16,
-      "num_devices": 1,
-      "mxfp6_matmul": true,
-      "mxint8_kv_cache": true,
-      "use_onnx_subfunctions": false,
-      "full_batch_size": 4,
-      "kv_cache_batch_size": 4,
-      "node_precision_info": "npi/non_subfunction_120b_npi.yaml"
-    }
-  }
-}
-`;
+// The text the wizard writes for this flow (also pinned by test/unit/wizard.test.ts).
+const EXPECTED = fs.readFileSync(path.join(L.ROOT, 'test/fixtures/wizard-120b-chunking-full-kv.expected'), 'utf8');
 
 /** Every log file under a folder, concatenated (the extension's log channel is one of them). */
 function allLogs(dir) {

@@ -3,6 +3,9 @@
 // fields, Edit in Wizard writing only what changed, and the schema of the webview's messages.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from './repoRoot';
 import { checkText } from '../../src/core/check';
 import type { Diagnostic, Family, FileHost, Mode } from '../../src/core/types';
 import {
@@ -130,45 +133,7 @@ describe('the config text', () => {
 
   test('the 120b chunking + full-KV config, as written', () => {
     const text = configText(stateFor('gpt-oss-120b', 'chunking', 'full-kv'));
-    assert.equal(text, `// openai/gpt-oss-120b: chunking prefill + full-kv decode: prefix caching and multi-turn chat (the natural pair). Written by the qeff-disagg wizard.
-{
-  "model": "openai/gpt-oss-120b",
-  "prefill": {
-    "mode": "chunking",
-    "from_pretrained": {
-      "continuous_batching": true
-    },
-    "compile": {
-      "prefill_seq_len": 128,
-      "ctx_len": 8192,
-      "num_cores": 16,
-      "num_devices": 1,
-      "mxfp6_matmul": true,
-      "mxint8_kv_cache": true,
-      "use_onnx_subfunctions": true,
-      "kv_cache_batch_size": 4,
-      "node_precision_info": "npi/subfunction_120b_npi.yaml"
-    }
-  },
-  "decode": {
-    "mode": "full-kv",
-    "from_pretrained": {
-      "continuous_batching": true
-    },
-    "compile": {
-      "ctx_len": 8192,
-      "num_cores": 16,
-      "num_devices": 1,
-      "mxfp6_matmul": true,
-      "mxint8_kv_cache": true,
-      "use_onnx_subfunctions": false,
-      "full_batch_size": 4,
-      "kv_cache_batch_size": 4,
-      "node_precision_info": "npi/non_subfunction_120b_npi.yaml"
-    }
-  }
-}
-`);
+    assert.equal(text, readFileSync(join(repoRoot(), 'test/fixtures/wizard-120b-chunking-full-kv.expected'), 'utf8'));
   });
 
   test('typed text: integers are written as numbers, anything else as typed (the core says what is wrong)', () => {
