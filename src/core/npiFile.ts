@@ -12,9 +12,22 @@ export function resolveConfigRelative(configDir: string | undefined, p: string):
   return configDir ? resolvePath(configDir, p) : undefined;
 }
 
+// The same NPI file is checked on every keystroke of its config: parse its YAML again only when its text changed.
+const MAX_CACHED = 32;
+const parsed = new Map<string, { text: string; status: NpiStatus }>();
+
 export function checkNpiFile(path: string, host: FileHost): NpiStatus {
   const text = host.readFile(path);
   if (text === undefined) return { ok: false, path, problem: 'does not exist or cannot be read' };
+  const cached = parsed.get(path);
+  if (cached && cached.text === text) return cached.status;
+  const status = parseNpi(path, text);
+  if (parsed.size >= MAX_CACHED) parsed.delete(parsed.keys().next().value!);
+  parsed.set(path, { text, status });
+  return status;
+}
+
+function parseNpi(path: string, text: string): NpiStatus {
   let doc: unknown;
   try {
     doc = parseYaml(text, { maxAliasCount: 100, logLevel: 'error' });

@@ -98,3 +98,15 @@ test('the config version wins over the caller version', () => {
   const d3 = checkText(text.replace('"qefficientVersion": "1.21", ', '')).find(x => x.code === 'QEFF-DEC-01');
   assert.equal(d3?.severity, 'warning');
 });
+
+test('an NPI file is parsed again when its text changes (the parse is cached per path)', () => {
+  let text = 'FP32NodeInstanceNames:\n  - a\n';
+  const changing: FileHost = { readFile: p => (p === '/cfg/npi/live.yaml' ? text : undefined) };
+  const config = '{ "model": "openai/gpt-oss-120b", "decode": { "mode": "full-kv", "compile": { "node_precision_info": "npi/live.yaml" } } }';
+  const codes = () => checkText(config, { configPath: '/cfg/deploy.qeff.json', host: changing }).map(d => d.code);
+  assert.ok(!codes().includes('QEFF-NPI-02'));
+  text = 'FP32NodeInstanceNames: []\n';
+  assert.ok(codes().includes('QEFF-NPI-02'));
+  text = 'FP32NodeInstanceNames:\n  - b\n';
+  assert.ok(!codes().includes('QEFF-NPI-02'));
+});
