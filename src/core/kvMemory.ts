@@ -45,7 +45,9 @@ export function formatBytes(n: number, approximate = false): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
   let v = n;
   let i = 0;
-  while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
-  const text = Number.isInteger(v) ? String(v) : v.toFixed(v >= 100 ? 1 : 2).replace(/\.?0+$/, '');
+  const digits = (x: number) => (x >= 100 ? 1 : 2);
+  // Also move up when rounding reaches 1024 (1048575 B is "1 MiB", not "1024 KiB").
+  while (i < units.length - 1 && (v >= 1024 || Number(v.toFixed(digits(v))) >= 1024)) { v /= 1024; i++; }
+  const text = Number.isInteger(v) ? String(v) : v.toFixed(digits(v)).replace(/\.?0+$/, '');
   return `${approximate ? '~' : ''}${text} ${units[i]}`;
 }

@@ -250,3 +250,9 @@ test('a "__proto__" kwarg stays a kwarg of the plan', () => {
   assert.deepEqual(Object.keys(compile).sort(), ['__proto__', 'ctx_len', 'prefill_only', 'prefill_seq_len', 'retain_full_kv']);
   assert.equal(JSON.stringify(compile).includes('"__proto__":3'), true);
 });
+
+test('formatBytes moves to the next unit when rounding reaches 1024', () => {
+  assert.equal(formatBytes(1024 * 1024 - 1), '1 MiB');
+  assert.equal(formatBytes(1023), '1023 B');
+  assert.equal(formatBytes(306708480), '292.5 MiB');
+});
