@@ -37,10 +37,7 @@ export async function benchActivation(root: string, runs = 3): Promise<Activatio
     const cs = await L.startCodeServer({ runDir: run, folder: ws, extensionsDir: join(run, 'extensions'), disableWorkspaceTrust: true });
     let ctx;
     try {
-      ctx = await L.launchBrowser(join(run, 'chromium-profile'));
-      const page = ctx.pages()[0] || await ctx.newPage();
-      await page.goto(L.workbenchUrl(cs, ws));
-      await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
+      ({ ctx } = await L.openWorkbench(cs, ws, run));
       await L.waitForActivation(cs, 'qeff-disagg.qeff-disagg');
       const ms = await readActivationLog(join(run, 'user-data', 'logs'));
       times.push(ms);

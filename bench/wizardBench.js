@@ -46,14 +46,7 @@ async function bundleSize() {
 }
 
 async function openAndTime(page, L) {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  const title = 'QEff: New Disaggregated Serving Config…';
-  await input.fill('>' + title);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
-  const t0 = Date.now();
-  await page.keyboard.press('Enter');
+  const t0 = await L.palette(page, 'QEff: New Disaggregated Serving Config…');
   const frame = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
   await frame.locator('#app[data-ready="true"]').waitFor({ timeout: 60000 });
   const ms = Date.now() - t0;
@@ -84,10 +77,8 @@ async function wizardBench({ runs = 5 } = {}) {
   const cs = await L.startCodeServer({ runDir: RUN, folder: WS, extensionsDir, disableWorkspaceTrust: true });
   let ctx;
   try {
-    ctx = await L.launchBrowser(path.join(RUN, 'chromium-profile'));
-    const page = ctx.pages()[0] || await ctx.newPage();
-    await page.goto(L.workbenchUrl(cs, WS));
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
+    let page;
+    ({ ctx, page } = await L.openWorkbench(cs, WS, RUN));
     await L.waitForActivation(cs, `${pkg.publisher}.${pkg.name}`);
     const firstOpenMs = await openAndTime(page, L);
     const times = [];

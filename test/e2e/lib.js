@@ -212,15 +212,26 @@ function installVsix(vsixPath, extensionsDir, runDir) {
 
 // ---- UI helpers (VS Code 1.139 web workbench selectors) ------------------------------------------------
 
-/** Run a command through the palette (F1) by its title as shown, e.g. 'View: Focus Problems'. */
+/** Run a command through the palette (F1) by its title as shown, e.g. 'View: Focus Problems'; returns when Enter was pressed. */
 async function palette(page, title, { timeout = 15000 } = {}) {
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible', timeout });
   await input.fill('>' + title);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout });
+  const enteredAt = Date.now();
   await page.keyboard.press('Enter');
   await input.waitFor({ state: 'hidden', timeout });
+  return enteredAt; // for timings that start at the command
+}
+
+/** Headless chromium on the workbench of `cs` with `folder` open; resolves once the workbench is there. */
+async function openWorkbench(cs, folder, runDir) {
+  const ctx = await launchBrowser(path.join(runDir, 'chromium-profile'));
+  const page = ctx.pages()[0] || await ctx.newPage();
+  await page.goto(workbenchUrl(cs, folder));
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
+  return { ctx, page };
 }
 
 /**
@@ -312,5 +323,5 @@ function fakeQefficientEnv(runDir) {
 }
 
 module.exports = { fakeQefficientEnv, ROOT, VT, NODE, ENTRY, CHROMIUM, SHOTS, sleep, checkInstalled, freshDir, seedSettings,
-  startCodeServer, stopCodeServer, waitForActivation, extHostLogs, launchBrowser, workbenchUrl, remoteUri,
+  startCodeServer, stopCodeServer, waitForActivation, extHostLogs, launchBrowser, openWorkbench, workbenchUrl, remoteUri,
   installVsix, palette, expectNotification, openFile, screenshot, results };

@@ -35,10 +35,8 @@ async function session(name, { trusted }, body) {
   const cs = await L.startCodeServer({ runDir: RUN, folder: WS, extensionsDir, disableWorkspaceTrust: trusted, env: L.fakeQefficientEnv(RUN) });
   let ctx;
   try {
-    ctx = await L.launchBrowser(path.join(RUN, 'chromium-profile'));
-    const page = ctx.pages()[0] || await ctx.newPage();
-    await page.goto(L.workbenchUrl(cs, WS));
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
+    let page;
+    ({ ctx, page } = await L.openWorkbench(cs, WS, RUN));
     await body(page, { cs, WS });
   } finally {
     if (ctx) await ctx.close();

@@ -102,14 +102,7 @@ async function setTheme(page, label) {
 
 /** Opens the wizard from the palette; returns the milliseconds from Enter to an interactive wizard. */
 async function openWizard(page) {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  const title = 'QEff: New Disaggregated Serving Config…';
-  await input.fill('>' + title);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
-  const t0 = Date.now();
-  await page.keyboard.press('Enter');
+  const t0 = await L.palette(page, 'QEff: New Disaggregated Serving Config…');
   const wv = await waitReady(page);
   return { wv, ms: Date.now() - t0 };
 }
