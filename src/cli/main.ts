@@ -3,7 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { readFileBounded, type BoundedText } from './boundedRead';
 import { resolve } from 'node:path';
 import { checkText } from '../core/check';
-import { searchCompileCommand, type CommandSource } from '../core/compileCommand';
+import { MAX_CANDIDATES, searchCompileCommand, type CommandSource } from '../core/compileCommand';
 import { formatBytes } from '../core/kvMemory';
 import { nodeFileHost } from '../core/nodeFileHost';
 import { MAX_TEXT_LENGTH, tooLargeMessage } from '../core/parse';
@@ -162,11 +162,14 @@ function compileCommand(args: string[], io: Io): number {
     return 2;
   }
   const { command: found, unreadable } = searchCompileCommand(log.text);
-  unreadable.forEach((u, i) => {
+  const SHOWN = 5;
+  unreadable.slice(0, SHOWN).forEach((u, i) => {
     io.stderr(`${name}:${u.line + 1}: ${i ? '' : 'the last compiler command, '}${SOURCE_NAMES[u.source]}, is ${u.reason}: not used\n`);
   });
+  if (unreadable.length > SHOWN) io.stderr(`${name}: ${unreadable.length - SHOWN} more unreadable compiler command lines before those\n`);
   if (!found) {
-    io.stderr(`${name}: no readable "Compiler command: [...]" line or stage-script command found (QEfficient prints it when compile fails with "Compilation failed!")\n`);
+    const limit = unreadable.length === MAX_CANDIDATES ? ` in the last ${MAX_CANDIDATES} command lines` : '';
+    io.stderr(`${name}: no readable "Compiler command: [...]" line or stage-script command found${limit} (QEfficient prints it when compile fails with "Compilation failed!")\n`);
     return 1;
   }
   if (unreadable.length) {

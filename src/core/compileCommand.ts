@@ -42,12 +42,16 @@ export const MAX_COMMAND_CHARS = 1024 * 1024;
 
 const QEFF_PREFIX = /^\s*Compiler command: /;
 
-interface Candidate { line: number; source: CommandSource; read(): string[] }
+/** Only the newest candidates are kept: a log of nothing but cut command lines must not fill memory. */
+export const MAX_CANDIDATES = 100;
+
+interface Candidate { line: number; source: CommandSource; start: number; end: number }
 
 /**
  * Finds the compiler command in a log: QEfficient's `Compiler command: [...]` lines and the stage script's
  * shell-quoted block, whichever is NEWEST and readable (a log can hold several attempts). Any newer one that
- * is cut, too long or altered is listed in `unreadable`, so a stale command is never used silently.
+ * is cut, too long or altered is listed in `unreadable`, so a stale command is never used silently. Only the
+ * last MAX_CANDIDATES command lines are looked at.
  */
 export function searchCompileCommand(log: string): CompileCommandSearch {
   const candidates: Candidate[] = [];
@@ -61,17 +65,18 @@ export function searchCompileCommand(log: string): CompileCommandSearch {
     const text = log.slice(start, end);
     const prefix = QEFF_PREFIX.exec(text);
     if (prefix) {
-      candidates.push({ line, source: 'qefficient', read: () => readQefficientLine(text.slice(prefix[0].length), prefix[0].length) });
+      candidates.push({ line, source: 'qefficient', start: start + prefix[0].length, end });
     } else if (text.length < SCRIPT_COMMAND_BEGIN.length + 80 && text.trim() === SCRIPT_COMMAND_BEGIN) {
-      candidates.push({ line: line + 1, source: 'script', read: () => readScriptBlock(log, next) });
+      candidates.push({ line: line + 1, source: 'script', start: next, end: next });
     }
+    if (candidates.length > MAX_CANDIDATES) candidates.shift();
     start = next;
   }
   const unreadable: UnreadableCommand[] = [];
   for (let i = candidates.length - 1; i >= 0; i--) {
-    const { line, source, read } = candidates[i];
+    const { line, source, start, end } = candidates[i];
     try {
-      const argv = read();
+      const argv = source === 'qefficient' ? readQefficientLine(log, start, end) : readScriptBlock(log, start);
       return { command: { argv, shell: shellJoin(argv), qpcDir: qpcDirOf(argv), line, source }, unreadable };
     } catch (e) {
       unreadable.push({ line, source, reason: (e as Error).message });
@@ -89,12 +94,13 @@ function tooLong(chars: number): Error {
   return new Error(`longer than ${MAX_COMMAND_CHARS / 1024 / 1024} MiB (${chars} characters), more than any compiler command`);
 }
 
-/** The list after `Compiler command: `; `column0` is where it starts on its line. */
-function readQefficientLine(list: string, column0: number): string[] {
-  if (list.length > MAX_COMMAND_CHARS) throw tooLong(list.length);
+/** The list after `Compiler command: `, from `start` to the end of its line. */
+function readQefficientLine(log: string, start: number, end: number): string[] {
+  if (end - start > MAX_COMMAND_CHARS) throw tooLong(end - start);
+  const column0 = start - (Math.max(log.lastIndexOf('\n', start - 1), log.lastIndexOf('\r', start - 1)) + 1);
   let argv: string[];
   try {
-    argv = parsePythonStringList(list);
+    argv = parsePythonStringList(log.slice(start, end));
   } catch (e) {
     const at = e instanceof PythonListError ? `, column ${column0 + e.position + 1}` : '';
     throw new Error(`cut or altered (${e instanceof PythonListError ? e.what : (e as Error).message}${at})`);

@@ -728,6 +728,26 @@ describe('compile-command: a cut last command is reported, never used silently',
     assert.deepEqual(out.unreadable, [{ line: 10, source: 'qefficient', reason: 'cut or altered (unterminated string, column 65)' }]);
   });
 
+  test('a QPC folder with a line break is shown escaped: the comment line cannot end early', () => {
+    const r = cli(['compile-command'], { input: "Compiler command: ['qaic-compile', '-aic-binary-dir=/q\\nrm -rf ~\\u2028x/qpc']\n" });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, "qaic-compile '-aic-binary-dir=/q\nrm -rf ~\u2028x/qpc'\n# QPC folder: \"/q\\nrm -rf ~\\u2028x/qpc\"\n");
+    assert.deepEqual(JSON.parse(cli(['compile-command', '--format', 'json'], { input: "Compiler command: ['a', '-aic-binary-dir=/q\\nx']" }).stdout).qpcDir, '/q\nx');
+  });
+
+  test('many cut lines: five are named, the rest counted; over 100 of them, the search stops there', () => {
+    const cut = "Compiler command: ['x\n";
+    const r = cli(['compile-command'], { input: `${LOG}${cut.repeat(7)}` });
+    assert.equal(r.status, 0, r.stderr);
+    const lines = r.stderr.split('\n');
+    assert.deepEqual(lines.slice(5), ['stdin: 2 more unreadable compiler command lines before those', "stdin:5: used QEfficient's \"Compiler command: [...]\" line here instead; it may be from an earlier run", '']);
+    assert.match(lines[0], /^stdin:15: the last compiler command, /);
+    assert.match(lines[4], /^stdin:11: QEfficient's/);
+    const many = cli(['compile-command'], { input: `${LOG}${cut.repeat(150)}` });
+    assert.equal(many.status, 1);
+    assert.match(many.stderr, /stdin: 95 more unreadable compiler command lines before those\nstdin: no readable "Compiler command: \[\.\.\.\]" line or stage-script command found in the last 100 command lines/);
+  });
+
   test('with only a cut command: exit 1, and the cut line is named', () => {
     const r = cli(['compile-command'], { input: "Compiler command: ['/opt/qti-aic/exec/qaic-compile', '-aic-hw'" });
     assert.equal(r.status, 1);

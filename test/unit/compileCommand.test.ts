@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
 import {
   findCompileCommand,
+  MAX_CANDIDATES,
   MAX_COMMAND_CHARS,
   parsePythonStringList,
   SCRIPT_COMMAND_BEGIN,
@@ -213,6 +214,17 @@ describe('findCompileCommand', () => {
       { line: 2, source: 'qefficient', reason: `cut or altered (expected '[', found "q", column 19)` },
       { line: 0, source: 'qefficient', reason: 'an empty list' },
     ]);
+  });
+
+  test('only the last MAX_CANDIDATES command lines are looked at', () => {
+    const cut = "Compiler command: ['x\n";
+    const within = searchCompileCommand(`Compiler command: ['good']\n${cut.repeat(MAX_CANDIDATES - 1)}`);
+    assert.deepEqual(within.command?.argv, ['good']);
+    assert.equal(within.unreadable.length, MAX_CANDIDATES - 1);
+    const beyond = searchCompileCommand(`Compiler command: ['good']\n${cut.repeat(MAX_CANDIDATES * 1000)}`);
+    assert.equal(beyond.command, undefined);
+    assert.equal(beyond.unreadable.length, MAX_CANDIDATES);
+    assert.equal(beyond.unreadable[0].line, MAX_CANDIDATES * 1000);
   });
 
   test('a line longer than MAX_COMMAND_CHARS is not parsed, and says so', () => {
