@@ -5,7 +5,9 @@ import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import fc from 'fast-check';
 import { SCRIPT_COMMAND_BEGIN, SCRIPT_COMMAND_END } from '../../src/core/compileCommand';
+import { pyString } from '../../src/core/pythonLiteral';
 import { repoRoot } from './repoRoot';
 
 
@@ -882,6 +884,18 @@ describe('script: config text reaches the Python script only as quoted, escaped 
     'out["comments"] = [ast.literal_eval(re.search(r\'"(?:[^"\\\\]|\\\\.)*"\', lines[i]).group(0)) for i in (1, 2)]',
     'print(json.dumps(out, ensure_ascii=True))',
   ].join('\n');
+
+  test('pyString: any string, lone surrogates included, is one printable line that Python reads back', { skip: noPython }, () => {
+    const strings = fc.sample(fc.string({ unit: fc.oneof(fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
+      fc.integer({ min: 0xd800, max: 0xdfff }).map(c => String.fromCharCode(c)), fc.constantFrom('"', '\\', '\n', '\u2028', '\x85')), maxLength: 12 }),
+    { numRuns: 400, seed: 7 });
+    const literals = strings.map(pyString);
+    for (const l of literals) assert.doesNotMatch(l.replace(/ /g, ''), /[\p{C}\p{Z}]/u, l);
+    const r = spawnSync('python3', ['-c', 'import ast, json, sys\nprint(json.dumps([ast.literal_eval(t) for t in json.load(sys.stdin)]))'],
+      { input: JSON.stringify(literals), encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), strings);
+  });
 
   test('hostile model, file name, env names and values, kwarg names and values: same lines as a plain config, and they round-trip', { skip: noPython }, () => {
     // Not in the file name: NUL and / (impossible), \\ (a folder separator for the comment), a lone surrogate (not UTF-8).
