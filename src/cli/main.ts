@@ -1,12 +1,14 @@
 // `qeff-disagg`: the config language on the command line (check, plan, script, compile-command).
 import { readFileSync, statSync } from 'node:fs';
+import { readFileBounded, type BoundedText } from './boundedRead';
 import { resolve } from 'node:path';
 import { checkText } from '../core/check';
-import { findCompileCommand } from '../core/compileCommand';
+import { MAX_CANDIDATES, searchCompileCommand, type CommandSource } from '../core/compileCommand';
 import { formatBytes } from '../core/kvMemory';
 import { nodeFileHost } from '../core/nodeFileHost';
 import { MAX_TEXT_LENGTH, tooLargeMessage } from '../core/parse';
 import { buildPlan, PlanError, type Plan } from '../core/plan';
+import { pyString } from '../core/pythonLiteral';
 import { stageScript } from '../core/pythonScript';
 import type { Diagnostic } from '../core/types';
 
@@ -19,7 +21,7 @@ const USAGE = `Usage:
   qeff-disagg compile-command [--format text|json] [LOGFILE|-]
 Exit codes: 0 ok; 1 errors found (check) or no compiler command (compile-command); 2 bad usage or unreadable file.`;
 
-export interface Io { stdout(s: string): void; stderr(s: string): void; readStdin(): string }
+export interface Io { stdout(s: string): void; stderr(s: string): void; readStdin(maxBytes: number): BoundedText }
 
 interface Parsed { flags: Map<string, string>; files: string[] }
 
@@ -135,26 +137,53 @@ function script(args: string[], io: Io): number {
   return 0;
 }
 
+/** Far above any real log's tail: the compiler command is a few KB near the end of the failure. */
+export const MAX_LOG_BYTES = 64 * 1024 * 1024;
+
+const SOURCE_NAMES: Record<CommandSource, string> = {
+  qefficient: 'QEfficient\'s "Compiler command: [...]" line',
+  script: 'the stage script\'s shell-quoted command',
+};
+
 function compileCommand(args: string[], io: Io): number {
   const { flags, files } = parseArgs(args, { format: ['text', 'json'] });
   if (files.length > 1) throw new UsageError('compile-command takes at most one LOGFILE');
   const source = files[0] ?? '-';
-  let log: string;
+  const name = source === '-' ? 'stdin' : source;
+  let log: BoundedText;
   try {
-    log = source === '-' ? io.readStdin() : readFileSync(source, 'utf8');
+    log = source === '-' ? io.readStdin(MAX_LOG_BYTES) : readFileBounded(source, MAX_LOG_BYTES);
   } catch (e) {
     throw new UsageError(`${source}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
-  const found = findCompileCommand(log);
+  if (log.more) {
+    io.stderr(`qeff-disagg: ${name}: more than ${formatBytes(MAX_LOG_BYTES)}; compile-command stops reading there. `
+      + 'Give it the end of the log, where the failure is: tail -n 1000 LOG | qeff-disagg compile-command\n');
+    return 2;
+  }
+  const { command: found, unreadable } = searchCompileCommand(log.text);
+  const SHOWN = 5;
+  unreadable.slice(0, SHOWN).forEach((u, i) => {
+    io.stderr(`${name}:${u.line + 1}: ${i ? '' : 'the last compiler command, '}${SOURCE_NAMES[u.source]}, is ${u.reason}: not used\n`);
+  });
+  if (unreadable.length > SHOWN) io.stderr(`${name}: ${unreadable.length - SHOWN} more unreadable compiler command lines before those\n`);
   if (!found) {
-    io.stderr(`${source === '-' ? 'stdin' : source}: no "Compiler command: [...]" line found (QEfficient prints it when compile fails with "Compilation failed!")\n`);
+    const limit = unreadable.length === MAX_CANDIDATES ? ` in the last ${MAX_CANDIDATES} command lines` : '';
+    io.stderr(`${name}: no readable "Compiler command: [...]" line or stage-script command found${limit} (QEfficient prints it when compile fails with "Compilation failed!")\n`);
     return 1;
   }
+  if (unreadable.length) {
+    io.stderr(`${name}:${found.line + 1}: used ${SOURCE_NAMES[found.source]} here instead; it may be from an earlier run\n`);
+  }
   if (flags.get('format') === 'json') {
-    io.stdout(JSON.stringify({ argv: found.argv, shell: found.shell, qpcDir: found.qpcDir ?? null }, null, 2) + '\n');
+    io.stdout(JSON.stringify({
+      argv: found.argv, shell: found.shell, qpcDir: found.qpcDir ?? null, line: found.line + 1, source: found.source,
+      unreadable: unreadable.map(u => ({ ...u, line: u.line + 1 })),
+    }, null, 2) + '\n');
   } else {
     io.stdout(`${found.shell}\n`);
-    if (found.qpcDir) io.stdout(`# QPC folder: ${found.qpcDir}\n`);
+    // A comment line: a folder name with a line break in it is shown escaped, so it cannot end the comment.
+    if (found.qpcDir !== undefined) io.stdout(`# QPC folder: ${/[\p{C}\p{Zl}\p{Zp}]/u.test(found.qpcDir) ? pyString(found.qpcDir) : found.qpcDir}\n`);
   }
   return 0;
 }

@@ -1,10 +1,13 @@
 // The qeff-disagg command line, run as users run it: `node dist/cli.js ...` in a child process.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import fc from 'fast-check';
+import { SCRIPT_COMMAND_BEGIN, SCRIPT_COMMAND_END } from '../../src/core/compileCommand';
+import { pyString } from '../../src/core/pythonLiteral';
 import { repoRoot } from './repoRoot';
 
 
@@ -581,17 +584,30 @@ describe('script', () => {
     assert.equal(pre.compile.node_precision_info, join(tmp, 'script', 'npi', 'plain.yaml'));
   });
 
-  test('on "Compilation failed!" the script prints the shell-quoted command and exits 1', { skip: noPython }, () => {
+  test('on "Compilation failed!" the script prints QEfficient\'s text on stderr, the shell-quoted command on stdout, and exits 1', { skip: noPython }, () => {
     const { path } = scriptFor('prefill');
     const { r, rec } = runScript(path, 'fail');
     assert.equal(r.status, 1, r.stderr);
-    assert.equal(r.stdout, "/opt/qti-aic/exec/qaic-compile '-m=/x y/model.onnx' -aic-binary-dir=/q/qpc\n");
-    assert.match(r.stderr, /run this command by hand/, 'subfunctions: the failure is expected');
+    const shell = "/opt/qti-aic/exec/qaic-compile '-m=/x y/model.onnx' -aic-binary-dir=/q/qpc";
+    const block = `${SCRIPT_COMMAND_BEGIN}\n${shell}\n${SCRIPT_COMMAND_END}\n`;
+    assert.equal(r.stdout, block);
+    // The exception text as QEfficient wrote it (QEfficient/base/modeling_qeff.py, _compile), first.
+    assert.ok(r.stderr.startsWith("RuntimeError: Compilation failed!\nCompiler command: ['/opt/qti-aic/exec/qaic-compile', "
+      + "'-m=/x y/model.onnx', '-aic-binary-dir=/q/qpc']\nCompiler exitcode: 1\nCompiler stderr:\nboom\n"), r.stderr);
+    assert.match(r.stderr, /run the command below by hand/, 'subfunctions: the failure is expected');
     assert.ok(rec.compile, 'compile was called');
+    // compile-command reads either stream back.
+    for (const [log, source] of [[r.stdout, 'script'], [r.stderr, 'qefficient'], [r.stderr + r.stdout, 'script']]) {
+      const back = cli(['compile-command', '--format', 'json'], { input: log });
+      assert.equal(back.status, 0, back.stderr);
+      assert.deepEqual(JSON.parse(back.stdout).argv, ['/opt/qti-aic/exec/qaic-compile', '-m=/x y/model.onnx', '-aic-binary-dir=/q/qpc']);
+      assert.equal(JSON.parse(back.stdout).source, source);
+    }
     const dec = runScript(scriptFor('decode').path, 'fail');
     assert.equal(dec.r.status, 1);
-    assert.equal(dec.r.stdout, "/opt/qti-aic/exec/qaic-compile '-m=/x y/model.onnx' -aic-binary-dir=/q/qpc\n");
-    assert.match(dec.r.stderr, /Compilation failed/);
+    assert.equal(dec.r.stdout, block);
+    assert.match(dec.r.stderr, /^RuntimeError: Compilation failed!\n/);
+    assert.match(dec.r.stderr, /Compilation failed\. The compiler command, to run by hand:/);
     // Another RuntimeError is not swallowed.
     const other = runScript(path, 'other');
     assert.notEqual(other.r.status, 0);
@@ -659,16 +675,16 @@ describe('compile-command', () => {
     }
   });
 
-  test('--format json: {argv, shell, qpcDir}', () => {
+  test('--format json: {argv, shell, qpcDir, line, source, unreadable}', () => {
     const log = write('compile.log', LOG);
     const fromFile = cli(['compile-command', '--format', 'json', log]);
     const fromStdin = cli(['compile-command', '--format', 'json', '-'], { input: LOG });
     for (const r of [fromFile, fromStdin]) {
       assert.equal(r.status, 0, r.stderr);
-      assert.deepEqual(JSON.parse(r.stdout), { argv: ARGV, shell: SHELL, qpcDir: '/q/qpc' });
+      assert.deepEqual(JSON.parse(r.stdout), { argv: ARGV, shell: SHELL, qpcDir: '/q/qpc', line: 5, source: 'qefficient', unreadable: [] });
     }
     const noDir = cli(['compile-command', '--format', 'json', '-'], { input: "Compiler command: ['qaic-compile', '-m=a.onnx']\n" });
-    assert.deepEqual(JSON.parse(noDir.stdout), { argv: ['qaic-compile', '-m=a.onnx'], shell: 'qaic-compile -m=a.onnx', qpcDir: null });
+    assert.deepEqual(JSON.parse(noDir.stdout), { argv: ['qaic-compile', '-m=a.onnx'], shell: 'qaic-compile -m=a.onnx', qpcDir: null, line: 1, source: 'qefficient', unreadable: [] });
   });
 
   test('the shell command reproduces the argv in /bin/sh', () => {
@@ -682,12 +698,235 @@ describe('compile-command', () => {
     const r = cli(['compile-command', log]);
     assert.equal(r.status, 1);
     assert.equal(r.stdout, '');
-    assert.match(r.stderr, /nocommand\.log: no "Compiler command: \[\.\.\.\]" line found/);
+    assert.match(r.stderr, /nocommand\.log: no readable "Compiler command: \[\.\.\.\]" line or stage-script command found/);
     const s = cli(['compile-command', '--format', 'json', '-'], { input: 'nothing here\n' });
     assert.equal(s.status, 1);
     assert.equal(s.stdout, '');
-    assert.match(s.stderr, /^stdin: no "Compiler command/);
+    assert.match(s.stderr, /^stdin: no readable "Compiler command/);
     const empty = cli(['compile-command'], { input: '' });
     assert.equal(empty.status, 1);
+  });
+});
+
+// ------------------------------------------------------------------------------------------------
+// compile-command: which line it used (issue 9 point 13), endless and huge input (issue 9 point 4)
+
+describe('compile-command: a cut last command is reported, never used silently', () => {
+  test('names the cut line and the earlier one it used, in text and json', () => {
+    const cutLog = `${LOG}RuntimeError: Compilation failed!\nCompiler command: ['/opt/qti-aic/exec/qaic-compile', '-aic-hw', '-m=/new`;
+    const log = write('cut.log', cutLog);
+    const r = cli(['compile-command', log]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, `${SHELL}\n# QPC folder: /q/qpc\n`);
+    assert.equal(r.stderr, [
+      `${log}:10: the last compiler command, QEfficient's "Compiler command: [...]" line, is cut or altered (unterminated string, column 65): not used`,
+      `${log}:5: used QEfficient's "Compiler command: [...]" line here instead; it may be from an earlier run`,
+      '',
+    ].join('\n'));
+    const j = cli(['compile-command', '--format', 'json', '-'], { input: cutLog });
+    assert.equal(j.status, 0);
+    const out = JSON.parse(j.stdout);
+    assert.equal(out.line, 5);
+    assert.deepEqual(out.unreadable, [{ line: 10, source: 'qefficient', reason: 'cut or altered (unterminated string, column 65)' }]);
+  });
+
+  test('a QPC folder with a line break is shown escaped: the comment line cannot end early', () => {
+    const r = cli(['compile-command'], { input: "Compiler command: ['qaic-compile', '-aic-binary-dir=/q\\nrm -rf ~\\u2028x/qpc']\n" });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, "qaic-compile '-aic-binary-dir=/q\nrm -rf ~\u2028x/qpc'\n# QPC folder: \"/q\\nrm -rf ~\\u2028x/qpc\"\n");
+    assert.deepEqual(JSON.parse(cli(['compile-command', '--format', 'json'], { input: "Compiler command: ['a', '-aic-binary-dir=/q\\nx']" }).stdout).qpcDir, '/q\nx');
+  });
+
+  test('many cut lines: five are named, the rest counted; over 100 of them, the search stops there', () => {
+    const cut = "Compiler command: ['x\n";
+    const r = cli(['compile-command'], { input: `${LOG}${cut.repeat(7)}` });
+    assert.equal(r.status, 0, r.stderr);
+    const lines = r.stderr.split('\n');
+    assert.deepEqual(lines.slice(5), ['stdin: 2 more unreadable compiler command lines before those', "stdin:5: used QEfficient's \"Compiler command: [...]\" line here instead; it may be from an earlier run", '']);
+    assert.match(lines[0], /^stdin:15: the last compiler command, /);
+    assert.match(lines[4], /^stdin:11: QEfficient's/);
+    const many = cli(['compile-command'], { input: `${LOG}${cut.repeat(150)}` });
+    assert.equal(many.status, 1);
+    assert.match(many.stderr, /stdin: 95 more unreadable compiler command lines before those\nstdin: no readable "Compiler command: \[\.\.\.\]" line or stage-script command found in the last 100 command lines/);
+  });
+
+  test('with only a cut command: exit 1, and the cut line is named', () => {
+    const r = cli(['compile-command'], { input: "Compiler command: ['/opt/qti-aic/exec/qaic-compile', '-aic-hw'" });
+    assert.equal(r.status, 1);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /^stdin:1: the last compiler command, QEfficient's "Compiler command: \[\.\.\.\]" line, is cut or altered \(expected ',' or '\]', found end of input, column 63\): not used\nstdin: no readable/);
+  });
+});
+
+describe('compile-command reads a bounded amount of input', () => {
+  const MAX = 64 * 1024 * 1024;
+  let preload = '';
+  before(() => {
+    // Reports the CLI process's peak memory on exit: a bound that a measurement shows, not a timing.
+    preload = write('maxrss.js', "process.on('exit', () => require('fs').writeSync(2, '\\nmaxRSS ' + process.resourceUsage().maxRSS + '\\n'));\n");
+  });
+
+  /** Runs compile-command with `chunks` on stdin, stopping when it stops reading. */
+  function feed(chunks: () => Generator<Buffer>): Promise<{ status: number | null; stderr: string; written: number; maxRssMiB: number }> {
+    return new Promise((resolvePromise, reject) => {
+      const child = spawn(process.execPath, ['--require', preload, CLI, 'compile-command'], { stdio: ['pipe', 'pipe', 'pipe'] });
+      let stderr = '';
+      let written = 0;
+      let closed = false;
+      child.stderr.on('data', (b: Buffer) => { stderr += b.toString(); });
+      child.stdin.on('error', () => { closed = true; }); // EPIPE once it stops reading
+      const it = chunks();
+      const pump = (): void => {
+        for (;;) {
+          if (closed) return;
+          const next = it.next();
+          if (next.done) { child.stdin.end(); return; }
+          const ok = child.stdin.write(next.value, e => { if (!e) written += next.value.length; });
+          if (!ok) { child.stdin.once('drain', pump); return; }
+        }
+      };
+      pump();
+      child.on('error', reject);
+      child.on('close', status => {
+        closed = true;
+        const m = /\nmaxRSS (\d+)\n$/.exec(stderr);
+        assert.ok(m, stderr);
+        resolvePromise({ status, stderr: stderr.slice(0, m.index), written, maxRssMiB: Number(m[1]) / 1024 });
+      });
+    });
+  }
+
+  function* zeros(totalMiB: number): Generator<Buffer> {
+    const mib = Buffer.alloc(1024 * 1024);
+    for (let i = 0; i < totalMiB; i++) yield mib;
+  }
+
+  test('an endless stdin: reading stops at 64 MiB, exit 2 with a message', async () => {
+    // 256 MiB stands for "endless": before the bound the CLI read it all.
+    const r = await feed(() => zeros(256));
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /^qeff-disagg: stdin: more than 64 MiB; compile-command stops reading there\. Give it the end of the log/);
+    assert.ok(r.written <= MAX + 2 * 1024 * 1024, `the CLI took ${r.written} bytes`);
+    assert.ok(r.maxRssMiB < 400, `peak memory ${r.maxRssMiB} MiB`);
+  });
+
+  test('a 100 MB single-line command on stdin: the same bound, not 3.8 GB', async () => {
+    function* line(): Generator<Buffer> {
+      yield Buffer.from("Compiler command: ['");
+      yield* zeros(100);
+      yield Buffer.from("']\n");
+    }
+    const r = await feed(line);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /more than 64 MiB/);
+    assert.ok(r.written <= MAX + 2 * 1024 * 1024, `the CLI took ${r.written} bytes`);
+    assert.ok(r.maxRssMiB < 400, `peak memory ${r.maxRssMiB} MiB`);
+  });
+
+  test('a 10 MB command line under the total bound is not parsed: exit 1, and says why', async () => {
+    function* line(): Generator<Buffer> {
+      yield Buffer.from("Compiler command: ['");
+      yield Buffer.alloc(10 * 1024 * 1024, 'a');
+      yield Buffer.from("']\n");
+    }
+    const r = await feed(line);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /^stdin:1: the last compiler command, QEfficient's "Compiler command: \[\.\.\.\]" line, is longer than 1 MiB \(10485764 characters\), more than any compiler command: not used\n/);
+    assert.ok(r.maxRssMiB < 400, `peak memory ${r.maxRssMiB} MiB`);
+  });
+
+  test('/dev/zero as LOGFILE: exit 2 with the bound, instead of reading until memory is gone', { skip: existsSync('/dev/zero') ? false : 'no /dev/zero' }, () => {
+    const r = cli(['compile-command', '/dev/zero']);
+    assert.equal(r.status, 2);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /^qeff-disagg: \/dev\/zero: more than 64 MiB; compile-command stops reading there/);
+  });
+});
+
+// ------------------------------------------------------------------------------------------------
+// script: every line is fixed text or a quoted value (issue 9 point 1)
+
+describe('script: config text reaches the Python script only as quoted, escaped values', () => {
+  // Line breaks Python, editors or JavaScript see (\n \r \v \f \x1c-\x1e \x85 \u2028 \u2029), other controls,
+  // bidi overrides, a BOM, a lone surrogate, quotes, backslashes and code after a line break.
+  const EVIL = '"; import os; os.system("id") #\n__import__("os").system("id")\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029'
+    + '\x00\x07\x1b[31m\x7f\x9f\u202e\u2066\u200b\ufeff\ud800 \'\'\' """ \\ \\n é 日本 😀';
+  const SAFE = 'x';
+  function config(s: string): string {
+    const j = (v: unknown): string => JSON.stringify(v);
+    return `{
+      "model": ${j(`openai/${s}`)}, "family": "gpt-oss-20b", "qefficientVersion": "1.22",
+      "prefill": { "mode": "blocking",
+        "from_pretrained": { "revision": ${j(s)}, ${j(`kw ${s}`)}: [${j(s)}, { ${j(s)}: ${j(s)} }] },
+        "compile": { "prefill_seq_len": 256, "onnx_path": ${j(`/models/${s}.onnx`)}, ${j(`odd ${s}`)}: ${j(s)}, "aic_hw_version": ${j(s)} },
+        "env": { "NUM_Q_BLOCKS": ${j(s)}, ${j(`VAR${s}`)}: ${j(s)} } }
+    }`;
+  }
+  const PY_VALUES = [
+    'import ast, json, re, sys',
+    'src = sys.stdin.read()',
+    'tree = ast.parse(src)',
+    'out = {"env": {}, "calls": {}, "model": None, "pylines": len(src.splitlines())}',
+    'for node in ast.walk(tree):',
+    '    if isinstance(node, ast.Assign):',
+    '        t = node.targets[0]',
+    '        if isinstance(t, ast.Subscript):',
+    '            key = t.slice.value if type(t.slice).__name__ == "Index" else t.slice',
+    '            out["env"][ast.literal_eval(key)] = ast.literal_eval(node.value)',
+    '        elif isinstance(t, ast.Name) and t.id == "MODEL":',
+    '            out["model"] = ast.literal_eval(node.value)',
+    '    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("from_pretrained", "compile"):',
+    '        kw = {}',
+    '        for k in node.keywords:',
+    '            kw.update(ast.literal_eval(k.value) if k.arg is None else {k.arg: ast.literal_eval(k.value)})',
+    '        out["calls"][node.func.attr] = kw',
+    'lines = src.split("\\n")',
+    'out["comments"] = [ast.literal_eval(re.search(r\'"(?:[^"\\\\]|\\\\.)*"\', lines[i]).group(0)) for i in (1, 2)]',
+    'print(json.dumps(out, ensure_ascii=True))',
+  ].join('\n');
+
+  test('pyString: any string, lone surrogates included, is one printable line that Python reads back', { skip: noPython }, () => {
+    const strings = fc.sample(fc.string({ unit: fc.oneof(fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
+      fc.integer({ min: 0xd800, max: 0xdfff }).map(c => String.fromCharCode(c)), fc.constantFrom('"', '\\', '\n', '\u2028', '\x85')), maxLength: 12 }),
+    { numRuns: 400, seed: 7 });
+    const literals = strings.map(pyString);
+    for (const l of literals) assert.doesNotMatch(l.replace(/ /g, ''), /[\p{C}\p{Z}]/u, l);
+    const r = spawnSync('python3', ['-c', 'import ast, json, sys\nprint(json.dumps([ast.literal_eval(t) for t in json.load(sys.stdin)]))'],
+      { input: JSON.stringify(literals), encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), strings);
+  });
+
+  test('hostile model, file name, env names and values, kwarg names and values: same lines as a plain config, and they round-trip', { skip: noPython }, () => {
+    // Not in the file name: NUL and / (impossible), \\ (a folder separator for the comment), a lone surrogate (not UTF-8).
+    const evilFile = write(`script/evil ${EVIL.replace(/[\0/\\\ud800]/g, '')}.qeff.json`, config(EVIL));
+    const plainFile = write('script/plain.qeff.json', config(SAFE));
+    const evil = cli(['script', '--stage', 'prefill', evilFile]);
+    const plain = cli(['script', '--stage', 'prefill', plainFile]);
+    assert.equal(evil.status, 0, evil.stderr);
+    assert.equal(plain.status, 0, plain.stderr);
+    const lines = evil.stdout.split('\n');
+    assert.equal(lines.length, plain.stdout.split('\n').length, 'no line added by the config');
+    lines.forEach((line, i) => assert.doesNotMatch(line, /[\p{C}\p{Zl}\p{Zp}]/u, `line ${i + 1} holds a raw control or separator character`));
+    // Python sees the same lines (splitlines also breaks at \v \f \x1c-\x1e \x85 \u2028 \u2029), parses the
+    // script, and every value reads back as the plan has it.
+    const r = spawnSync('python3', ['-c', PY_VALUES], { input: evil.stdout, encoding: 'utf8', env: { ...process.env, PYTHONIOENCODING: 'utf-8' } });
+    assert.equal(r.status, 0, r.stderr);
+    const got = JSON.parse(r.stdout);
+    assert.equal(got.pylines, lines.length - 1, 'Python splits the script into the same lines');
+    const plan = planJson(evilFile);
+    const stage = plan.stages[0];
+    assert.equal(got.model, `openai/${EVIL}`);
+    assert.equal(plan.model, got.model);
+    assert.deepEqual(got.env, stage.env);
+    assert.deepEqual(got.env[`VAR${EVIL}`], EVIL);
+    assert.deepEqual(got.calls.from_pretrained, stage.fromPretrained);
+    assert.deepEqual(got.calls.compile, stage.compile);
+    assert.equal(got.calls.compile[`odd ${EVIL}`], EVIL);
+    assert.deepEqual(got.comments, [basename(evilFile), `openai/${EVIL}`]);
+    // And it compiles to bytecode.
+    const path = write('script/evil.py', evil.stdout);
+    const c = spawnSync('python3', ['-m', 'py_compile', path], { encoding: 'utf8' });
+    assert.equal(c.status, 0, c.stderr);
   });
 });

@@ -4,7 +4,12 @@ import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
 import {
   findCompileCommand,
+  MAX_CANDIDATES,
+  MAX_COMMAND_CHARS,
   parsePythonStringList,
+  SCRIPT_COMMAND_BEGIN,
+  SCRIPT_COMMAND_END,
+  searchCompileCommand,
   qpcDirOf,
   shellJoin,
   shellQuote,
@@ -178,17 +183,59 @@ describe('findCompileCommand', () => {
   });
 
   test('returns undefined for a malformed literal', () => {
-    for (const literal of ["['a' 'b']", "[b'x']", '[1, 2]', "['unterminated]", "[None]", "['a',,]", "['\\N{BULLET}']", '[]]', "[['a']]"]) {
+    for (const literal of ["['a' 'b']", "[b'x']", '[1, 2]', "['unterminated]", "[None]", "['a',,]", "['\\N{BULLET}']", '[]]', "[['a']]", '[]']) {
       assert.equal(findCompileCommand(`RuntimeError: Compilation failed!\nCompiler command: ${literal}`), undefined, literal);
     }
   });
 
   test('the last parseable line wins', () => {
     const log = ["Compiler command: ['first']", 'Compiler exitcode: 1', "Compiler command: ['second']", 'done'].join('\n');
-    assert.deepEqual(findCompileCommand(log), { argv: ['second'], shell: 'second', qpcDir: undefined, line: 2 });
-    // A truncated last line falls back to the previous good one.
+    assert.deepEqual(searchCompileCommand(log), {
+      command: { argv: ['second'], shell: 'second', qpcDir: undefined, line: 2, source: 'qefficient' },
+      unreadable: [],
+    });
+    // Issue 9 point 13: a truncated last line falls back to the previous good one, and says so.
     const truncated = `${log}\nCompiler command: ['third', 'x]`;
-    assert.equal(findCompileCommand(truncated)?.line, 2);
+    const found = searchCompileCommand(truncated);
+    assert.equal(found.command?.line, 2);
+    assert.deepEqual(found.unreadable, [{ line: 4, source: 'qefficient', reason: 'cut or altered (unterminated string, column 29)' }]);
+    // Every unreadable line newer than the one used is listed, newest first; older ones are not.
+    const twoCut = `Compiler command: ['zero\n${truncated}\nCompiler command: ['fourth',`;
+    const both = searchCompileCommand(twoCut);
+    assert.equal(both.command?.line, 3);
+    assert.deepEqual(both.unreadable.map(u => u.line), [6, 5]);
+    assert.match(both.unreadable[0].reason, /^cut or altered \(expected a string, found end of input, column 29\)$/);
+  });
+
+  test('with nothing readable, every candidate line is listed with its reason', () => {
+    const r = searchCompileCommand("Compiler command: []\nok\nCompiler command: qaic-compile -aic-hw\n");
+    assert.equal(r.command, undefined);
+    assert.deepEqual(r.unreadable, [
+      { line: 2, source: 'qefficient', reason: `cut or altered (expected '[', found "q", column 19)` },
+      { line: 0, source: 'qefficient', reason: 'an empty list' },
+    ]);
+  });
+
+  test('only the last MAX_CANDIDATES command lines are looked at', () => {
+    const cut = "Compiler command: ['x\n";
+    const within = searchCompileCommand(`Compiler command: ['good']\n${cut.repeat(MAX_CANDIDATES - 1)}`);
+    assert.deepEqual(within.command?.argv, ['good']);
+    assert.equal(within.unreadable.length, MAX_CANDIDATES - 1);
+    const beyond = searchCompileCommand(`Compiler command: ['good']\n${cut.repeat(MAX_CANDIDATES * 1000)}`);
+    assert.equal(beyond.command, undefined);
+    assert.equal(beyond.unreadable.length, MAX_CANDIDATES);
+    assert.equal(beyond.unreadable[0].line, MAX_CANDIDATES * 1000);
+  });
+
+  test('a line longer than MAX_COMMAND_CHARS is not parsed, and says so', () => {
+    const long = `Compiler command: ['${'a'.repeat(MAX_COMMAND_CHARS)}']`;
+    const r = searchCompileCommand(`Compiler command: ['ok']\n${long}\n`);
+    assert.deepEqual(r.command?.argv, ['ok']);
+    assert.equal(r.unreadable.length, 1);
+    assert.match(r.unreadable[0].reason, /^longer than 1 MiB \(1048580 characters\), more than any compiler command$/);
+    // Just under the limit is still read.
+    const under = `Compiler command: ['${'a'.repeat(MAX_COMMAND_CHARS - 4)}']`;
+    assert.equal(findCompileCommand(under)?.argv[0].length, MAX_COMMAND_CHARS - 4);
   });
 });
 
@@ -331,6 +378,78 @@ describe('shellQuote / shellJoin', () => {
   });
 });
 
+describe("the stage script's shell-quoted block", () => {
+  const block = (shell: string): string => `${SCRIPT_COMMAND_BEGIN}\n${shell}\n${SCRIPT_COMMAND_END}\n`;
+  const ARGV = ['/opt/qti-aic/exec/qaic-compile', '-aic-hw', "-m=/it's a/m.onnx", '-aic-binary-dir=/q d/qpc'];
+
+  test('reads what Python shlex.quote wrote, hostile words included, line breaks inside quotes too', { skip: noPython }, () => {
+    const argv = ['/opt/qti-aic/exec/qaic-compile', ...HOSTILE.filter(w => !w.includes('\0')), '-aic-binary-dir=/x\ny/qpc'];
+    const [printed] = python(
+      `import json, shlex, sys\nprint(json.dumps(${JSON.stringify(SCRIPT_COMMAND_BEGIN)} + "\\n" + " ".join(shlex.quote(a) for a in json.load(sys.stdin)) + "\\n" + ${JSON.stringify(SCRIPT_COMMAND_END)} + "\\n"))`,
+      argv,
+    );
+    const log = `fake QEfficient: exported x\n${JSON.parse(printed) as string}`;
+    const found = searchCompileCommand(log);
+    assert.deepEqual(found.command?.argv, argv);
+    assert.equal(found.command?.source, 'script');
+    assert.equal(found.command?.line, 2, 'the line of the command, after the begin line');
+    assert.equal(found.command?.qpcDir, '/x\ny/qpc');
+    assert.deepEqual(found.unreadable, []);
+    assert.deepEqual(shWords(found.command.shell), argv);
+  });
+
+  test('the newest readable command wins, whichever kind', () => {
+    const qeff = "Compiler command: ['old']";
+    assert.deepEqual(findCompileCommand(`${qeff}\n${block('new')}`)?.argv, ['new']);
+    assert.deepEqual(findCompileCommand(`${block('old')}${qeff.replace('old', 'new')}\n`)?.argv, ['new']);
+    assert.deepEqual(findCompileCommand(`  ${SCRIPT_COMMAND_BEGIN} \r\n${shellJoin(ARGV)}\t\r\n${SCRIPT_COMMAND_END}\r\n`)?.argv, ARGV);
+  });
+
+  test('a cut block is not used silently: the earlier command is, and the cut one is reported', () => {
+    const full = block(shellJoin(ARGV));
+    const cuts: [string, string][] = [
+      [full.slice(0, full.indexOf('/m.onnx')), 'cut (the log ends inside the command)'],
+      [full.slice(0, full.indexOf(" '-aic-binary-dir")), 'cut (the log ends inside the command)'],
+      [full.slice(0, full.indexOf(SCRIPT_COMMAND_END)), 'cut (the end line is missing)'],
+      [full.slice(0, full.indexOf(SCRIPT_COMMAND_END) + 12), 'cut (the end line is missing)'],
+      [block(shellJoin(['a', 'two\nlines'])).slice(0, SCRIPT_COMMAND_BEGIN.length + 8), 'cut (the log ends inside the command)'],
+    ];
+    for (const [cut, reason] of cuts) {
+      const r = searchCompileCommand(`Compiler command: ['earlier']\n${cut}`);
+      assert.deepEqual(r.command?.argv, ['earlier'], cut);
+      assert.deepEqual(r.unreadable, [{ line: 2, source: 'script', reason }], cut);
+    }
+  });
+
+  test('anything but what shlex.quote writes is refused, not guessed', () => {
+    const altered: [string, RegExp][] = [
+      ['qaic-compile $HOME', /"\$" at character 14/],
+      ['qaic-compile "-m=a b"', /"\\"" at character 14/],
+      ['qaic-compile -m=a\\ b', /"\\\\" at character 18/],
+      ['qaic-compile a;b', /";" at character 15/],
+      ['qaic-compile `id`', /"`" at character 14/],
+    ];
+    for (const [shell, where] of altered) {
+      const r = searchCompileCommand(block(shell));
+      assert.equal(r.command, undefined, shell);
+      assert.match(r.unreadable[0].reason, /^altered \(/, shell);
+      assert.match(r.unreadable[0].reason, where, shell);
+    }
+    const noEnd = searchCompileCommand(`${SCRIPT_COMMAND_BEGIN}\nqaic-compile\nsomething else\n`);
+    assert.deepEqual(noEnd.unreadable, [{ line: 1, source: 'script', reason: 'altered (the line after the command is not the end line)' }]);
+    const empty = searchCompileCommand(block(''));
+    assert.deepEqual(empty.unreadable, [{ line: 1, source: 'script', reason: 'an empty command' }]);
+  });
+
+  test('a block longer than MAX_COMMAND_CHARS is not read', () => {
+    for (const shell of [`qaic-compile ${'a'.repeat(MAX_COMMAND_CHARS)}`, `qaic-compile '${'a\n'.repeat(MAX_COMMAND_CHARS / 2)}'`]) {
+      const r = searchCompileCommand(block(shell));
+      assert.equal(r.command, undefined);
+      assert.match(r.unreadable[0].reason, /^longer than 1 MiB \(\d+ characters\)/);
+    }
+  });
+});
+
 describe('qpcDirOf', () => {
   test('takes the value of the last -aic-binary-dir=', () => {
     assert.equal(qpcDirOf([]), undefined);
@@ -371,7 +490,7 @@ describe('round trip through real Python repr', { skip: noPython }, () => {
       fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }),
       loneSurrogate,
     );
-    const list = fc.array(fc.string({ unit: char, maxLength: 10 }), { maxLength: 6 });
+    const list = fc.array(fc.string({ unit: char, maxLength: 10 }), { minLength: 1, maxLength: 6 }); // [] is no command
     fc.assert(
       fc.property(fc.array(list, { minLength: 50, maxLength: 50 }), (lists) => {
         const lines = pyCommandLines(lists);
