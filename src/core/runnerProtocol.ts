@@ -14,6 +14,10 @@ export const EVENT_PREFIX = '@@qeff-disagg@@ ';
 
 export type Step = 'export' | 'compile';
 
+/** Read from the environment while QEfficient traces GPT-OSS (gpt_oss/modeling_gpt_oss.py, v1.21.0 to main):
+ * they come from the stage's env only, never from the shell. Kept equal to TRACE_ENV_VARS in qeff_driver.py. */
+export const TRACE_ENV_VARS = ['NUM_Q_BLOCKS', 'NUM_FFN_BLOCKS', 'NUM_BLOCKS', 'ENABLE_OPT_SWA'] as const;
+
 /** The file passed with --request. */
 export interface RunRequest {
   protocol: 1;
@@ -34,12 +38,16 @@ export type DriverEvent =
       devices: { available: boolean; count: number | null; raw?: string; error?: string };
       missing: string[] }
   | { event: 'start'; stage: string; step: Step; pid: number; python: string; executable: string }
-  | { event: 'phase'; phase: 'environment' | 'import' | 'from_pretrained' | 'export' | 'compile'; message: string }
-  | { event: 'exported'; onnxPath: string }
-  | { event: 'compiled'; qpcPath: string }
+  | { event: 'phase'; phase: 'environment' | 'import' | 'from_pretrained' | 'export' | 'npi' | 'compile'; message: string }
+  /** reused: the ONNX was already traced with the same trace-time env (nothing traced this time). */
+  | { event: 'exported'; onnxPath: string; reused?: boolean }
+  /** onnxPath: the ONNX this QPC was compiled from. */
+  | { event: 'compiled'; qpcPath: string; onnxPath?: string }
   /** exitcode null and stderr '' when the failure text did not carry them. */
   | { event: 'manual_compile'; argv: string[]; qpcDir: string | null; exitcode: number | null; stderr: string; source: 'CalledProcessError' | 'message' }
-  | { event: 'error'; kind: 'no_qefficient' | 'bad_request' | 'exception'; message: string; traceback?: string };
+  /** compile_failed carries the compiler command (argv, qpcDir) so that it can be copied. */
+  | { event: 'error'; kind: 'no_qefficient' | 'bad_request' | 'exception' | 'compile_failed' | 'npi_mismatch'; message: string;
+      traceback?: string; argv?: string[]; qpcDir?: string | null };
 
 export function parseEventLine(line: string): DriverEvent | undefined {
   if (!line.startsWith(EVENT_PREFIX)) return undefined;

@@ -30,10 +30,19 @@ suite('runner against the fake QEfficient', () => {
   });
 
   test('Export and Compile both stages: prefill export, prefill compile captured for a manual run, decode compiled', async () => {
+    // The double appends one line to <QEFF_HOME>/fake-traces.jsonl per real trace (not per export() that finds its ONNX).
+    const traceLog = path.join(process.env.QEFF_HOME, 'fake-traces.jsonl');
+    const traces = () => (fs.existsSync(traceLog) ? fs.readFileSync(traceLog, 'utf8').trim().split('\n').filter(Boolean).map(l => JSON.parse(l)) : []);
+    const before = traces().length;
     const outcomes = await vscode.commands.executeCommand('qeffDisagg.exportAndCompile', cfg('pair.qeff.json'));
     assert.deepStrictEqual(outcomes.map(o => o.kind), ['exported', 'manual', 'exported', 'compiled']);
     assert.ok(fs.existsSync(outcomes[0].onnxPath), 'ONNX written by the fake');
+    const traced = traces().slice(before);
+    assert.ok(traced.length <= 2, `at most one export per stage, got ${traced.length}: ${traced.map(t => t.dir).join(', ')}`);
+    assert.strictEqual(traced.length, outcomes.filter(o => o.kind === 'exported' && !o.reused).length, 'the compiles traced nothing');
     const manual = outcomes[1];
+    assert.ok(manual.argv.includes(`-m=${outcomes[0].onnxPath}`), 'the prefill compile used the exported ONNX');
+    assert.strictEqual(outcomes[3].onnxPath, outcomes[2].onnxPath, 'the decode QPC comes from the exported ONNX, the path shown');
     assert.ok(manual.argv.includes('-sub-functions'));
     assert.match(manual.qpcDir, /\/qpc$/);
     assert.ok(fs.existsSync(path.join(outcomes[3].qpcPath, 'programqpc.bin')));

@@ -29,7 +29,7 @@ from QEfficient.utils.constants import API as _API  # noqa: E402
 # For tests: the tracing variables as they were when QEfficient was imported (a runner must set them first).
 ENV_AT_IMPORT = {_k: _os.environ.get(_k) for _k in ("NUM_Q_BLOCKS", "NUM_FFN_BLOCKS", "ENABLE_OPT_SWA")}
 
-__version__ = _os.environ.get("FAKE_QEFF_VERSION") or ("1.21.6.0" if _API == "1.21" else "1.22.8.0")
+from QEfficient.utils.constants import VERSION as __version__  # noqa: E402
 
 # Upstream sets this at import.
 _os.environ["HF_HUB_ENABLE_HF_TRANSFER"] = "1"
