@@ -2,7 +2,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { repoRoot } from './repoRoot';
@@ -150,8 +150,21 @@ describe('check', () => {
     assert.equal((JSON.parse(r.stdout) as unknown[]).length, FAULTY_EXPECTED.length);
   });
 
-  test('every example is clean: exit 0, no error or warning, in text and json', () => {
-    const files = readdirSync(EXAMPLES).filter(f => f.endsWith('.qeff.json')).map(f => join(EXAMPLES, f));
+  test('the 120b example is not complete without a QEfficient checkout: exactly QEFF-NPI-02 on both stages', () => {
+    const r = cli(['check', '--format', 'json', join(EXAMPLES, 'gpt-oss-120b-chunking-full-kv.qeff.json')]);
+    assert.equal(r.status, 1);
+    const serious = (JSON.parse(r.stdout) as { code: string; severity: string; message: string }[]).filter(d => d.severity === 'error' || d.severity === 'warning');
+    assert.deepEqual(serious.map(d => `${d.severity} ${d.code}`), ['error QEFF-NPI-02', 'error QEFF-NPI-02']);
+    assert.match(serious[0].message, /efficient-transformers\/examples\/disagg_serving\/subfunction_120b_npi\.yaml/);
+    assert.ok(!existsSync(join(EXAMPLES, 'npi')), 'no look-alike NPI files are shipped');
+  });
+
+  test('every example is clean with a QEfficient checkout beside it: exit 0, no error or warning, in text and json', () => {
+    // A copy of examples/ with the double of a checkout's examples/disagg_serving/*_npi.yaml next to it.
+    const copy = join(tmp, 'examples with a checkout');
+    cpSync(EXAMPLES, copy, { recursive: true });
+    cpSync(join(ROOT, 'test', 'fake', 'python', 'examples'), join(copy, 'efficient-transformers', 'examples'), { recursive: true });
+    const files = readdirSync(copy).filter(f => f.endsWith('.qeff.json')).map(f => join(copy, f));
     assert.ok(files.length >= 3);
     for (const f of files) {
       const r = cli(['check', f]);
@@ -165,8 +178,8 @@ describe('check', () => {
       assert.equal(j.status, 0);
       for (const d of JSON.parse(j.stdout) as any[]) assert.ok(d.severity === 'info' || d.severity === 'hint', JSON.stringify(d));
     }
-    // All at once, relative paths from the repo root.
-    const all = cli(['check', ...files.map(f => f.slice(ROOT.length + 1))]);
+    // All at once, relative paths.
+    const all = cli(['check', ...readdirSync(copy).filter(f => f.endsWith('.qeff.json'))], { cwd: copy });
     assert.equal(all.status, 0, all.stdout);
   });
 
