@@ -36,6 +36,37 @@ def _maybe_crash(where):
         raise Exception("FAKE_QEFF_CRASH: simulated failure during %s" % where)
 
 
+def record_call(key, value):
+    """Test knob, no upstream counterpart: with FAKE_QEFF_RECORD=PATH, what the caller passed (and the
+    environment it ran in) is kept in the JSON file PATH, so a test can compare it with the plan."""
+    path = os.environ.get("FAKE_QEFF_RECORD")
+    if not path:
+        return
+    state = {}
+    if os.path.isfile(path):
+        with open(path, "r", encoding="utf-8") as f:
+            state = json.load(f)
+    state[key] = value
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(state, f, ensure_ascii=True, default=str)
+
+
+def recorded(name):
+    """Records each call's own positional and keyword arguments (not the defaults) under `name`; the
+    signature stays the upstream one (functools.wraps: inspect.signature follows __wrapped__)."""
+    import functools
+
+    def wrap(fn):
+        @functools.wraps(fn)
+        def call(self_or_cls, *args, **kwargs):
+            record_call(name, {"args": list(args), "kwargs": kwargs, "env": dict(os.environ)})
+            return fn(self_or_cls, *args, **kwargs)
+
+        return call
+
+    return wrap
+
+
 def record_trace(model_dir, hash_params):
     """Test knob, no upstream counterpart: one JSON line in <QEFF_HOME>/fake-traces.jsonl per real trace (an
     export that wrote an ONNX, not one that returned early on an existing file), so tests can count exports."""

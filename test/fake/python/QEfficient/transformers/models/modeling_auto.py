@@ -20,7 +20,7 @@ import warnings
 from pathlib import Path
 
 import QEfficient
-from QEfficient.base.modeling_qeff import QEFFBaseModel, _maybe_crash, _maybe_segv, hash_dict_params, record_trace
+from QEfficient.base.modeling_qeff import QEFFBaseModel, _maybe_crash, _maybe_segv, hash_dict_params, record_trace, recorded
 from QEfficient.utils import cache, constants
 from QEfficient.utils.logging_utils import logger
 
@@ -82,6 +82,7 @@ class QEFFAutoModelForCausalLM(QEFFBaseModel):
     if constants.API == "1.21":
 
         @classmethod
+        @recorded("from_pretrained")
         def from_pretrained(cls, pretrained_model_name_or_path, continuous_batching=False, qaic_config=None,
                             max_seq_len_cached=None, *args, **kwargs):
             return cls._from_pretrained(pretrained_model_name_or_path, continuous_batching, qaic_config,
@@ -90,6 +91,7 @@ class QEFFAutoModelForCausalLM(QEFFBaseModel):
     else:
 
         @classmethod
+        @recorded("from_pretrained")
         def from_pretrained(cls, pretrained_model_name_or_path, continuous_batching=False, qaic_config=None,
                             max_seq_len_cached=None, layerwise=False, *args, **kwargs):
             return cls._from_pretrained(pretrained_model_name_or_path, continuous_batching, qaic_config,
@@ -135,11 +137,13 @@ class QEFFAutoModelForCausalLM(QEFFBaseModel):
 
     if constants.API == "1.21":
 
+        @recorded("export")
         def export(self, export_dir=None, prefill_only=False, prefill_seq_len=None, **kwargs):
             return self._export(export_dir, prefill_only, prefill_seq_len, kwargs, {})
 
     else:
 
+        @recorded("export")
         def export(self, export_dir=None, prefill_only=False, prefill_seq_len=None, num_cores=16,
                    moe_prefill_packed_chunk_size=constants.MOE_PREFILL_PACKED_CHUNK_SIZE, layerwise=False,
                    layerwise_window_size=1, kv_cache_prefix=None, dynamo=False, **kwargs):
@@ -309,6 +313,7 @@ class QEFFAutoModelForCausalLM(QEFFBaseModel):
 
     if constants.API == "1.21":
 
+        @recorded("compile")
         def compile(self, onnx_path=None, compile_dir=None, *, prefill_seq_len=32, ctx_len=128,
                     comp_ctx_lengths_prefill=None, comp_ctx_lengths_decode=None, batch_size=1,
                     full_batch_size=None, kv_cache_batch_size=None, num_devices=1, num_cores=16,
@@ -321,6 +326,7 @@ class QEFFAutoModelForCausalLM(QEFFBaseModel):
 
     else:
 
+        @recorded("compile")
         def compile(self, onnx_path=None, compile_dir=None, *, prefill_seq_len=32, ctx_len=128,
                     comp_ctx_lengths_prefill=None, comp_ctx_lengths_decode=None, batch_size=1,
                     full_batch_size=None, kv_cache_batch_size=None, num_devices=1, num_cores=16,
