@@ -593,20 +593,30 @@ def _onnx_files_near(base):
 def read_npi_names(path):
     # type: (str) -> List[str]
     """The FP32NodeInstanceNames of a node-precision-info YAML (the layout of upstream's
-    examples/disagg_serving/*_npi.yaml): a top-level key followed by "- name" items."""
+    examples/disagg_serving/*_npi.yaml): with PyYAML when importable, else read as a top-level key followed by
+"- name" items."""
+    with open(path, "r", encoding="utf-8", errors="replace") as f:
+        text = f.read()
+    try:
+        import yaml  # PyYAML comes with QEfficient's dependencies (transformers); the fallback reads the list
+
+        doc = yaml.safe_load(text)
+        if isinstance(doc, dict) and isinstance(doc.get("FP32NodeInstanceNames"), list):
+            return [str(n) for n in doc["FP32NodeInstanceNames"]]
+    except Exception:
+        pass
     names = []  # type: List[str]
     inside = False
-    with open(path, "r", encoding="utf-8", errors="replace") as f:
-        for raw in f:
-            line = raw.split("#", 1)[0].rstrip() if not raw.lstrip().startswith("- ") else raw.rstrip()
-            if not line.strip():
-                continue
-            if not line[0].isspace() and not line.startswith("-"):
-                inside = line.split(":", 1)[0].strip() in ("FP32NodeInstanceNames", "FP16NodeInstanceNames")
-                continue
-            item = line.strip()
-            if inside and item.startswith("- "):
-                names.append(item[2:].strip().strip("'\""))
+    for raw in text.splitlines():
+        line = raw.split("#", 1)[0].rstrip() if not raw.lstrip().startswith("- ") else raw.rstrip()
+        if not line.strip():
+            continue
+        if not line[0].isspace() and not line.startswith("-"):
+            inside = line.split(":", 1)[0].strip() in ("FP32NodeInstanceNames", "FP16NodeInstanceNames")
+            continue
+        item = line.strip()
+        if inside and item.startswith("- "):
+            names.append(item[2:].strip().strip("'\""))
     return names
 
 

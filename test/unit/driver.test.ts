@@ -637,6 +637,20 @@ describe('driver: NPI names against the exported graph', { skip }, () => {
     assert.match(only(r, 'phase').find(p => p.phase === 'npi')?.message ?? '', /not checked against the graph: the onnx package is not importable by /);
   });
 
+  test('the NPI names are read with PyYAML, and the same without it', () => {
+    const npi = join(tmp, 'npi read.yaml');
+    writeFileSync(npi, '# a comment\nFP32NodeInstanceNames:\n  - onnx::Shape_139893\n  - "/model/norm/CustomRMSNorm_output_0"\nOther:\n  - x\n');
+    const read = (noYaml: boolean) => spawnSync(PYTHON, ['-c', [
+      'import json, sys', ...(noYaml ? ["sys.modules['yaml'] = None"] : []),
+      'sys.path.insert(0, sys.argv[1])', 'import qeff_driver', 'print(json.dumps(qeff_driver.read_npi_names(sys.argv[2])))',
+    ].join('\n'), dirname(DRIVER), npi], { encoding: 'utf8', env: driverEnv({}) });
+    for (const noYaml of [false, true]) {
+      const r = read(noYaml);
+      assert.equal(r.status, 0, r.stderr);
+      assert.deepEqual(JSON.parse(r.stdout), ['onnx::Shape_139893', '/model/norm/CustomRMSNorm_output_0'], `without PyYAML: ${noYaml}`);
+    }
+  });
+
   test('a missing NPI file stops before the compiler runs', async () => {
     const r = await runDriver(['run', '--request', writeRequest(withNpi(join(tmp, 'no such npi.yaml')))], { QEFF_HOME: home('npi') });
     assert.equal(r.code, 1, r.stderr);
