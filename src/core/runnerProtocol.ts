@@ -5,8 +5,8 @@
 //   python3 qeff_driver.py run --request REQUEST.json
 // Every driver event is one stdout line: EVENT_PREFIX followed by a JSON object. Every other stdout or
 // stderr line is log text (QEfficient's prints, warnings, tracebacks) and is shown as is.
-// Exit codes: 0 done; 3 compile failed with a compiler command to run by hand (a manual_compile event was
-// sent); 4 QEfficient missing; 1 any other failure (an error event was sent); 2 bad usage or a bad request
+// Exit codes: 0 done; 3 the compile of a prefill with use_onnx_subfunctions failed as expected, its compiler
+// command is to be run by hand (a manual_compile event was sent); 4 QEfficient missing; 1 any other failure (an error event was sent); 2 bad usage or a bad request
 // (error kind bad_request). A process killed by a signal or by a native crash (e.g. 139) sends no event.
 // The probe reads the SDK under /opt/qti-aic, or under $QEFF_DISAGG_QAIC_ROOT (tests point it at a fake).
 

@@ -11,10 +11,12 @@ EVENT_PREFIX and a JSON object; every other stdout/stderr line is log text (QEff
 warnings, tracebacks), which is left alone so it streams to the user as it is written.
 
 Exit codes: 0 done; 1 any other failure (an `error` event was sent); 2 bad usage or bad request;
-3 compile failed with a compiler command to run by hand (a `manual_compile` event was sent);
+3 the compile of a prefill with use_onnx_subfunctions failed as expected: its compiler command is to be run by
+hand (a `manual_compile` event was sent; any other compiler failure is 1, an `error` of kind compile_failed);
 4 QEfficient cannot be imported.
 
-Standard library only (plus the `onnx` package QEfficient installs, for the NPI check); Python 3.8+ syntax.
+Standard library only (plus `onnx` and PyYAML, which come with QEfficient, for the NPI check, each optional);
+Python 3.8+ syntax.
 QEfficient is imported only after the stage's environment variables are set, because QEfficient reads
 NUM_Q_BLOCKS / NUM_FFN_BLOCKS / ENABLE_OPT_SWA / NUM_BLOCKS while tracing.
 
