@@ -5,14 +5,18 @@
 //   python3 qeff_driver.py run --request REQUEST.json
 // Every driver event is one stdout line: EVENT_PREFIX followed by a JSON object. Every other stdout or
 // stderr line is log text (QEfficient's prints, warnings, tracebacks) and is shown as is.
-// Exit codes: 0 done; 3 compile failed with a compiler command to run by hand (a manual_compile event was
-// sent); 4 QEfficient missing; 1 any other failure (an error event was sent); 2 bad usage or a bad request
+// Exit codes: 0 done; 3 the compile of a prefill with use_onnx_subfunctions failed as expected, its compiler
+// command is to be run by hand (a manual_compile event was sent); 4 QEfficient missing; 1 any other failure (an error event was sent); 2 bad usage or a bad request
 // (error kind bad_request). A process killed by a signal or by a native crash (e.g. 139) sends no event.
 // The probe reads the SDK under /opt/qti-aic, or under $QEFF_DISAGG_QAIC_ROOT (tests point it at a fake).
 
 export const EVENT_PREFIX = '@@qeff-disagg@@ ';
 
 export type Step = 'export' | 'compile';
+
+/** Read from the environment while QEfficient traces GPT-OSS (gpt_oss/modeling_gpt_oss.py, v1.21.0 to main):
+ * they come from the stage's env only, never from the shell. Kept equal to TRACE_ENV_VARS in qeff_driver.py. */
+export const TRACE_ENV_VARS = ['NUM_Q_BLOCKS', 'NUM_FFN_BLOCKS', 'NUM_BLOCKS', 'ENABLE_OPT_SWA'] as const;
 
 /** The file passed with --request. */
 export interface RunRequest {
@@ -34,12 +38,16 @@ export type DriverEvent =
       devices: { available: boolean; count: number | null; raw?: string; error?: string };
       missing: string[] }
   | { event: 'start'; stage: string; step: Step; pid: number; python: string; executable: string }
-  | { event: 'phase'; phase: 'environment' | 'import' | 'from_pretrained' | 'export' | 'compile'; message: string }
-  | { event: 'exported'; onnxPath: string }
-  | { event: 'compiled'; qpcPath: string }
+  | { event: 'phase'; phase: 'environment' | 'import' | 'from_pretrained' | 'export' | 'npi' | 'compile'; message: string }
+  /** reused: the ONNX was already traced with the same trace-time env (nothing traced this time). */
+  | { event: 'exported'; onnxPath: string; reused?: boolean }
+  /** onnxPath: the ONNX this QPC was compiled from. */
+  | { event: 'compiled'; qpcPath: string; onnxPath?: string }
   /** exitcode null and stderr '' when the failure text did not carry them. */
   | { event: 'manual_compile'; argv: string[]; qpcDir: string | null; exitcode: number | null; stderr: string; source: 'CalledProcessError' | 'message' }
-  | { event: 'error'; kind: 'no_qefficient' | 'bad_request' | 'exception'; message: string; traceback?: string };
+  /** compile_failed carries the compiler command (argv, qpcDir) so that it can be copied. */
+  | { event: 'error'; kind: 'no_qefficient' | 'bad_request' | 'exception' | 'compile_failed' | 'npi_mismatch'; message: string;
+      traceback?: string; argv?: string[]; qpcDir?: string | null };
 
 export function parseEventLine(line: string): DriverEvent | undefined {
   if (!line.startsWith(EVENT_PREFIX)) return undefined;

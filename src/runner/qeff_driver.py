@@ -11,14 +11,23 @@ EVENT_PREFIX and a JSON object; every other stdout/stderr line is log text (QEff
 warnings, tracebacks), which is left alone so it streams to the user as it is written.
 
 Exit codes: 0 done; 1 any other failure (an `error` event was sent); 2 bad usage or bad request;
-3 compile failed with a compiler command to run by hand (a `manual_compile` event was sent);
+3 the compile of a prefill with use_onnx_subfunctions failed as expected: its compiler command is to be run by
+hand (a `manual_compile` event was sent; any other compiler failure is 1, an `error` of kind compile_failed);
 4 QEfficient cannot be imported.
 
-Standard library only; Python 3.8+ syntax. QEfficient is imported only after the stage's environment
-variables are set, because QEfficient reads NUM_Q_BLOCKS / NUM_FFN_BLOCKS / ENABLE_OPT_SWA while tracing.
+Standard library only (plus `onnx` and PyYAML, which come with QEfficient, for the NPI check, each optional);
+Python 3.8+ syntax.
+QEfficient is imported only after the stage's environment variables are set, because QEfficient reads
+NUM_Q_BLOCKS / NUM_FFN_BLOCKS / ENABLE_OPT_SWA / NUM_BLOCKS while tracing.
+
+The driver owns the export of every step: export() into a folder keyed by those trace-time values, after the
+same transform() that compile() applies first (so the hash and the graph are compile's), then, for a compile,
+compile(onnx_path=<that ONNX>). An export step and a later compile step thus trace once and compile exactly
+the ONNX the export reported.
 """
 import argparse
 import ast
+import hashlib
 import inspect
 import json
 import os
@@ -46,6 +55,13 @@ COMPILER_NAMES = ("qaic-compile", "qaic-exec")
 EXPORT_KWARGS_READ = ("enable_chunking", "retain_full_kv", "use_onnx_subfunctions", "offload_pt_weights")
 # compile() parameters that are never export() arguments even if a signature happened to name them.
 NOT_EXPORT_ARGS = ("onnx_path", "compile_dir", "export_dir")
+
+# Read from os.environ while QEfficient traces GPT-OSS: gpt_oss/modeling_gpt_oss.py (v1.21.0 to main) reads
+# NUM_Q_BLOCKS, NUM_FFN_BLOCKS, NUM_BLOCKS and ENABLE_OPT_SWA. They come from the stage's env only; a value
+# inherited from the shell is removed. Keep in step with TRACE_ENV_VARS in src/core/runnerProtocol.ts.
+TRACE_ENV_VARS = ("NUM_Q_BLOCKS", "NUM_FFN_BLOCKS", "NUM_BLOCKS", "ENABLE_OPT_SWA")
+# The folder, under QEFF_HOME, of the exports the driver keys by the trace-time environment.
+EXPORT_ROOT = "qeff-disagg"
 
 COMPILATION_FAILED = "Compilation failed!"
 _COMMAND_LINE_RE = re.compile(r"^Compiler command: (\[.*\])\s*$", re.MULTILINE)
@@ -449,6 +465,223 @@ def manual_compile_info(exc):
             "stderr": stderr, "source": "message"}
 
 
+def apply_stage_env(env):
+    # type: (Dict[str, str]) -> str
+    """Sets the stage's env and removes the trace-time variables it does not declare; says what it did."""
+    dropped = [k for k in TRACE_ENV_VARS if k not in env and k in os.environ]
+    for key in dropped:
+        del os.environ[key]
+    for key, value in env.items():
+        os.environ[key] = value
+    text = ("Setting " + " ".join("%s=%s" % kv for kv in env.items())) if env else "No stage environment variables"
+    if dropped:
+        text += ("; ignoring %s set outside the config (trace-time variables come from the stage's env only)"
+                 % ", ".join(dropped))
+    return text
+
+
+def trace_env_key(env):
+    # type: (Dict[str, str]) -> str
+    """A folder name for the trace-time values the graph reads: equal values, equal folder."""
+    parts = []
+    for key in TRACE_ENV_VARS:
+        if key in env:
+            value = env[key]
+            if not re.fullmatch(r"[A-Za-z0-9.+-]{1,32}", value):
+                value = "h" + hashlib.sha256(value.encode("utf-8")).hexdigest()[:12]
+            parts.append("%s=%s" % (key, value))
+    return ",".join(parts) if parts else "no-trace-env"
+
+
+def _qeff_home():
+    # type: () -> str
+    try:
+        from QEfficient.utils.cache import QEFF_HOME  # upstream QEfficient/utils/cache.py, v1.21.0 to main
+
+        return os.fspath(QEFF_HOME)
+    except Exception:
+        return os.path.expanduser("~/.cache/qeff_models")
+
+
+def _first_specialization(model, compile_kwargs):
+    # type: (Any, Dict[str, Any]) -> Tuple[Any, Any, Any]
+    """(ctx_len, seq_len, bs) of the first specialization compile() builds, which get_onnx_path hands to
+    transform() (modeling_auto.py build_prefill_specialization, v1.22.8.0): the batch is batch_size without
+    continuous batching, full_batch_size for a decode-only graph, else 1."""
+    seq_len = compile_kwargs.get("prefill_seq_len", 32)
+    ctx_len = compile_kwargs.get("ctx_len", 128)
+    if not getattr(model, "continuous_batching", False):
+        bs = compile_kwargs.get("batch_size", 1)
+    elif seq_len == 1:
+        bs = compile_kwargs.get("full_batch_size")
+    else:
+        bs = 1
+    return ctx_len, seq_len, bs
+
+
+def export_for_compile(model, compile_kwargs, env):
+    # type: (Any, Dict[str, Any], Dict[str, str]) -> Tuple[str, bool]
+    """Exports the ONNX compile() would export and returns (its path, whether it already existed).
+
+    compile() reaches export() through get_onnx_path(), which on v1.22.0+ calls transform() first
+    (base/modeling_qeff.py): on v1.22.8.0 and main that adds num_replicate_kv_heads (and qaic_config) to the
+    export hash and may apply the blocking transform, so a bare export() would hash and trace another graph.
+    The driver calls transform() with the arguments compile() passes, then export() into a folder keyed by
+    the trace-time env: upstream hashes NUM_Q_BLOCKS as prefill_seq_len // 256 on v1.22+ while the graph
+    reads the environment's value, and _export returns early on an existing ONNX, so the default folder
+    could hand back a graph traced with other values."""
+    given = compile_kwargs.get("onnx_path")
+    if given:
+        emit("phase", phase="export", message="compile() gets onnx_path=%r: nothing to export" % (given,))
+        return os.path.abspath(os.fspath(given)), True
+    prefill_only = compile_kwargs.get("prefill_only")
+    if prefill_only is not None and not isinstance(prefill_only, bool):
+        # compile() checks this before it exports (modeling_auto.py, v1.21.6 to main); the driver exports
+        # first, so it checks first, with upstream's words.
+        raise TypeError("`prefill_only` must be a boolean.")
+    kwargs = export_kwargs(model.export, compile_kwargs)
+    transform = getattr(model, "transform", None)
+    if callable(transform):
+        ctx_len, seq_len, bs = _first_specialization(model, compile_kwargs)
+        options = {"aic_num_cores": compile_kwargs.get("num_cores", 16), "convert_to_fp16": True,
+                   "retained_state": True, "mxfp6_matmul": compile_kwargs.get("mxfp6_matmul", False)}
+        t_kwargs = dict(ctx_len=ctx_len, seq_len=seq_len, bs=bs, num_devices=compile_kwargs.get("num_devices", 1),
+                        qaic_config=compile_kwargs.get("qaic_config"), **options)
+        emit("phase", phase="export", message=_call_text("model.transform", (), t_kwargs)
+             + " (as compile() does before it exports)")
+        transform(**t_kwargs)
+    base = os.path.join(_qeff_home(), EXPORT_ROOT, trace_env_key(env), _model_name(model))
+    if "export_dir" in inspect.signature(model.export).parameters:
+        kwargs["export_dir"] = base
+    before = _onnx_files_near(base)
+    emit("phase", phase="export", message=_call_text("model.export", (), kwargs)
+         + " (a folder keyed by the trace-time env: an ONNX traced with other values is never reused)")
+    onnx_path = model.export(**kwargs)
+    if onnx_path is None:
+        raise RuntimeError("QEFFAutoModelForCausalLM.export() returned no ONNX path")
+    onnx_path = os.path.abspath(os.fspath(onnx_path))
+    reused = onnx_path in before
+    emit("phase", phase="export", message=("Reusing the ONNX traced earlier with the same trace-time env: "
+                                           if reused else "Traced ") + onnx_path)
+    return onnx_path, reused
+
+
+def _model_name(model):
+    # type: (Any) -> str
+    name = getattr(model, "model_name", None)
+    if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9_.-]{1,100}", name):
+        name = type(model).__name__
+    return name
+
+
+def _onnx_files_near(base):
+    # type: (str) -> set
+    """The ONNX files in <base>-<hash>/ folders (upstream export_utils.py appends -<hash> to export_dir)."""
+    parent, prefix = os.path.dirname(base), os.path.basename(base) + "-"
+    found = set()
+    try:
+        names = os.listdir(parent)
+    except OSError:
+        return found
+    for name in names:
+        folder = os.path.join(parent, name)
+        if name.startswith(prefix) and os.path.isdir(folder):
+            for f in os.listdir(folder):
+                if f.endswith(".onnx"):
+                    found.add(os.path.abspath(os.path.join(folder, f)))
+    return found
+
+
+def read_npi_names(path):
+    # type: (str) -> List[str]
+    """The FP32NodeInstanceNames of a node-precision-info YAML (the layout of upstream's
+    examples/disagg_serving/*_npi.yaml): with PyYAML when importable, else read as a top-level key followed by
+"- name" items."""
+    with open(path, "r", encoding="utf-8", errors="replace") as f:
+        text = f.read()
+    try:
+        import yaml  # PyYAML comes with QEfficient's dependencies (transformers); the fallback reads the list
+
+        doc = yaml.safe_load(text)
+        if isinstance(doc, dict) and isinstance(doc.get("FP32NodeInstanceNames"), list):
+            return [str(n) for n in doc["FP32NodeInstanceNames"]]
+    except Exception:
+        pass
+    names = []  # type: List[str]
+    inside = False
+    for raw in text.splitlines():
+        line = raw.split("#", 1)[0].rstrip() if not raw.lstrip().startswith("- ") else raw.rstrip()
+        if not line.strip():
+            continue
+        if not line[0].isspace() and not line.startswith("-"):
+            inside = line.split(":", 1)[0].strip() in ("FP32NodeInstanceNames", "FP16NodeInstanceNames")
+            continue
+        item = line.strip()
+        if inside and item.startswith("- "):
+            names.append(item[2:].strip().strip("'\""))
+    return names
+
+
+def check_npi(npi, onnx_path):
+    # type: (Any, str) -> Optional[str]
+    """Checks a node_precision_info file against the ONNX about to be compiled. Returns the reason to stop
+    (a missing file, or no listed name in the graph), or None; missing names and a missing onnx package are
+    said in a phase message."""
+    if not npi:
+        return None
+    path = os.fspath(npi)
+    if not os.path.isfile(path):
+        return "node_precision_info %s does not exist: the compiler would fail on it." % path
+    names = read_npi_names(path)
+    if not names:
+        return "node_precision_info %s lists no FP32NodeInstanceNames." % path
+    try:
+        import onnx  # installed with QEfficient
+    except ImportError as e:
+        emit("phase", phase="npi", message="The NPI tensor names were not checked against the graph: the onnx "
+             "package is not importable by %s (%s)." % (sys.executable, _exception_text(e)))
+        return None
+    try:
+        model = onnx.load(onnx_path, load_external_data=False)
+    except Exception as e:
+        emit("phase", phase="npi", message="The NPI tensor names were not checked: %s could not be read (%s)."
+             % (onnx_path, _exception_text(e)))
+        return None
+    tensors = set()
+    for graph_nodes in [model.graph.node] + [fn.node for fn in getattr(model, "functions", [])]:
+        for node in graph_nodes:
+            tensors.update(node.output)
+    for vi in list(model.graph.input) + list(model.graph.output) + list(model.graph.initializer):
+        tensors.add(vi.name)
+    missing = [n for n in names if n not in tensors]
+    if len(missing) == len(names):
+        return ("None of the %d tensor names in node_precision_info %s is in the graph %s: it was written for "
+                "another export (use the NPI file of your QEfficient version: subfunction_120b_npi.yaml with "
+                "use_onnx_subfunctions, else non_subfunction_120b_npi.yaml)." % (len(names), path, onnx_path))
+    if missing:
+        emit("phase", phase="npi", message="%d of the %d tensor names in %s are not in the graph (e.g. %s): the "
+             "compiler keeps only the others in FP32." % (len(missing), len(names), path, ", ".join(missing[:3])))
+    else:
+        emit("phase", phase="npi", message="All %d tensor names in %s are in the graph." % (len(names), path))
+    return None
+
+
+def compile_failure_text(manual):
+    # type: (Dict[str, Any]) -> str
+    """One sentence: the compiler failed, with its first error line."""
+    first = None
+    for line in (manual.get("stderr") or "").splitlines():
+        text = line.strip()
+        if not text or text.rstrip(":") in ("QAIC_ERROR", "Error"):
+            continue
+        first = re.sub(r"^Error message:\s*", "", text)
+        break
+    code = manual.get("exitcode")
+    where = "exit code %s" % code if code is not None else "no exit code"
+    return "The compiler failed (%s): %s" % (where, first or "it printed no error") + (
+        "" if (first or "").endswith(".") else ".")
+
+
 def run(request_path):
     # type: (str) -> int
     try:
@@ -463,12 +696,7 @@ def run(request_path):
 
     # Environment first: QEfficient reads these while tracing (and some at import).
     env = req["env"]  # type: Dict[str, str]
-    if env:
-        emit("phase", phase="environment", message="Setting " + " ".join("%s=%s" % kv for kv in env.items()))
-    else:
-        emit("phase", phase="environment", message="No stage environment variables")
-    for key, value in env.items():
-        os.environ[key] = value
+    emit("phase", phase="environment", message=apply_stage_env(env))
 
     emit("phase", phase="import", message="Importing QEfficient with " + sys.executable)
     try:
@@ -493,26 +721,27 @@ def run(request_path):
         emit("error", kind="no_qefficient", message=message, traceback=tb)
         return EXIT_NO_QEFFICIENT
 
+    compile_kwargs = dict(req["compile"])
     try:
         from_kwargs = dict(req["fromPretrained"])
         emit("phase", phase="from_pretrained",
              message="QEfficient %s: %s" % (getattr(QEfficient, "__version__", "?"),
                                             _call_text("QEFFAutoModelForCausalLM.from_pretrained", (req["model"],), from_kwargs)))
         model = QEFFAutoModelForCausalLM.from_pretrained(req["model"], **from_kwargs)
-        compile_kwargs = dict(req["compile"])
+        onnx_path, reused = export_for_compile(model, compile_kwargs, env)
         if step == "export":
-            kwargs = export_kwargs(model.export, compile_kwargs)
-            emit("phase", phase="export", message=_call_text("model.export", (), kwargs))
-            onnx_path = model.export(**kwargs)
-            if onnx_path is None:
-                raise RuntimeError("QEFFAutoModelForCausalLM.export() returned no ONNX path")
-            emit("exported", onnxPath=os.path.abspath(os.fspath(onnx_path)))
-        else:
-            emit("phase", phase="compile", message=_call_text("model.compile", (), compile_kwargs))
-            qpc_path = model.compile(**compile_kwargs)
-            if qpc_path is None:
-                raise RuntimeError("QEFFAutoModelForCausalLM.compile() returned no QPC path")
-            emit("compiled", qpcPath=os.path.abspath(os.fspath(qpc_path)))
+            emit("exported", onnxPath=onnx_path, reused=reused)
+            return EXIT_OK
+        npi_problem = check_npi(compile_kwargs.get("node_precision_info"), onnx_path)
+        if npi_problem:
+            emit("error", kind="npi_mismatch", message=npi_problem)
+            return EXIT_FAILED
+        kwargs = dict(compile_kwargs, onnx_path=onnx_path)
+        emit("phase", phase="compile", message=_call_text("model.compile", (), kwargs))
+        qpc_path = model.compile(**kwargs)
+        if qpc_path is None:
+            raise RuntimeError("QEFFAutoModelForCausalLM.compile() returned no QPC path")
+        emit("compiled", qpcPath=os.path.abspath(os.fspath(qpc_path)), onnxPath=onnx_path)
         return EXIT_OK
     except BaseException as e:  # noqa: B902
         if isinstance(e, SystemExit) and not e.code:
@@ -522,9 +751,16 @@ def run(request_path):
         sys.stderr.write(tb)
         sys.stderr.flush()
         manual = manual_compile_info(e) if isinstance(e, Exception) else None
-        if manual is not None:
+        if manual is not None and stage == "prefill" and compile_kwargs.get("use_onnx_subfunctions"):
+            # Expected: the public SDK cannot compile a prefill graph with subfunctions (upstream README).
             emit("manual_compile", **manual)
             return EXIT_MANUAL_COMPILE
+        if manual is not None:
+            # Any other "Compilation failed!" (base/modeling_qeff.py _compile raises it for every compiler
+            # failure) is a failure; its command is still sent so that it can be copied.
+            emit("error", kind="compile_failed", message=compile_failure_text(manual), traceback=tb,
+                 argv=manual["argv"], qpcDir=manual["qpcDir"])
+            return EXIT_FAILED
         if isinstance(e, KeyboardInterrupt):
             emit("error", kind="exception", message="Interrupted", traceback=tb)
             return EXIT_FAILED

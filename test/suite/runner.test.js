@@ -29,11 +29,46 @@ suite('runner against the fake QEfficient', () => {
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
+  test('Pick NPI File offers upstream\'s files from the probed QEfficient checkout, the one for the stage first', async () => {
+    const file = path.join(ws(), 'runner', 'npi-pick.qeff.json');
+    fs.writeFileSync(file, JSON.stringify({
+      model: 'openai/gpt-oss-120b',
+      prefill: { mode: 'chunking', from_pretrained: { continuous_batching: true }, compile: { prefill_seq_len: 128, ctx_len: 8192, kv_cache_batch_size: 4, use_onnx_subfunctions: true } },
+    }, null, 2) + '\n');
+    try {
+      const doc = await vscode.workspace.openTextDocument(file);
+      await vscode.window.showTextDocument(doc);
+      const picking = vscode.commands.executeCommand('qeffDisagg.pickNpiFile', doc.uri, 'prefill');
+      let done = false;
+      void picking.then(() => { done = true; }, () => { done = true; });
+      // The checkout double (test/fake/python, where the probe imported QEfficient from) holds both files.
+      for (let end = Date.now() + 15000; !done; await sleep(200)) {
+        if (Date.now() > end) throw new Error('the picker did not return');
+        await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      }
+      assert.strictEqual(await picking, true);
+      const expected = path.resolve(__dirname, '..', 'fake', 'python', 'examples', 'disagg_serving', 'subfunction_120b_npi.yaml');
+      assert.strictEqual(JSON.parse(doc.getText()).prefill.compile.node_precision_info, expected);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+  });
+
   test('Export and Compile both stages: prefill export, prefill compile captured for a manual run, decode compiled', async () => {
+    // The double appends one line to <QEFF_HOME>/fake-traces.jsonl per real trace (not per export() that finds its ONNX).
+    const traceLog = path.join(process.env.QEFF_HOME, 'fake-traces.jsonl');
+    const traces = () => (fs.existsSync(traceLog) ? fs.readFileSync(traceLog, 'utf8').trim().split('\n').filter(Boolean).map(l => JSON.parse(l)) : []);
+    const before = traces().length;
     const outcomes = await vscode.commands.executeCommand('qeffDisagg.exportAndCompile', cfg('pair.qeff.json'));
     assert.deepStrictEqual(outcomes.map(o => o.kind), ['exported', 'manual', 'exported', 'compiled']);
     assert.ok(fs.existsSync(outcomes[0].onnxPath), 'ONNX written by the fake');
+    const traced = traces().slice(before);
+    assert.ok(traced.length <= 2, `at most one export per stage, got ${traced.length}: ${traced.map(t => t.dir).join(', ')}`);
+    assert.strictEqual(traced.length, outcomes.filter(o => o.kind === 'exported' && !o.reused).length, 'the compiles traced nothing');
     const manual = outcomes[1];
+    assert.ok(manual.argv.includes(`-m=${outcomes[0].onnxPath}`), 'the prefill compile used the exported ONNX');
+    assert.strictEqual(outcomes[3].onnxPath, outcomes[2].onnxPath, 'the decode QPC comes from the exported ONNX, the path shown');
     assert.ok(manual.argv.includes('-sub-functions'));
     assert.match(manual.qpcDir, /\/qpc$/);
     assert.ok(fs.existsSync(path.join(outcomes[3].qpcPath, 'programqpc.bin')));

@@ -145,7 +145,7 @@ function chunkingSubfunctionsCompile(): RunRequest {
     compile: {
       prefill_seq_len: 128, ctx_len: 8192, num_cores: 16, num_devices: 1, mxfp6_matmul: true, mxint8_kv_cache: true,
       use_onnx_subfunctions: true, kv_cache_batch_size: 4, mos: 1, aic_enable_depth_first: true,
-      node_precision_info: join(tmp, "npi 'sub' $(y).yaml"),
+      node_precision_info: npiFile('sub', SUBFUNCTION_NAMES),
       prefill_only: true, enable_chunking: true,
     },
     env: {},
@@ -156,9 +156,25 @@ function readExportParams(onnxPath: string): Record<string, any> {
   return JSON.parse(readFileSync(join(dirname(onnxPath), 'hashed_export_params.json'), 'utf8')) as Record<string, any>;
 }
 
+/** The phases in order, a phase repeated in a row counted once. */
 function phases(r: DriverRun): string[] {
-  return only(r, 'phase').map(e => e.phase);
+  return only(r, 'phase').map(e => e.phase).filter((p, i, all) => p !== all[i - 1]);
 }
+
+/** The traces the fake recorded under a QEFF_HOME (an export that wrote an ONNX; not one that found it). */
+function traces(qeffHome: string): { dir: string; hash_params: Record<string, unknown> }[] {
+  const file = join(qeffHome, 'fake-traces.jsonl');
+  return existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').map(l => JSON.parse(l) as { dir: string; hash_params: Record<string, unknown> }) : [];
+}
+
+/** An NPI file listing names, in the layout of upstream's examples/disagg_serving/*_npi.yaml. */
+function npiFile(name: string, names: string[]): string {
+  const file = join(tmp, `npi ${name} 'n' $(n).yaml`);
+  writeFileSync(file, 'FP32NodeInstanceNames:\n' + names.map(n => `  - ${n}\n`).join(''));
+  return file;
+}
+// Names the fake's subfunction graph holds (as upstream's subfunction_120b_npi.yaml lists them).
+const SUBFUNCTION_NAMES = ['/model/norm/CustomRMSNorm_output_0', '/model/layers.1/QEffGptOssDecoderLayer.1_output_2'];
 
 describe('driver probe', { skip }, () => {
   test('with the fake QEfficient 1.22: version, features, compiler, SDK versions, two devices', async () => {
@@ -261,7 +277,7 @@ describe('driver run', { skip }, () => {
     const req = blockingExport();
     const r = await runDriver(['run', '--request', writeRequest(req)], { QEFF_HOME: home('export') });
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(r.events.map(e => e.event), ['start', 'phase', 'phase', 'phase', 'phase', 'exported']);
+    assert.deepEqual(r.events.map(e => e.event).filter((e, i, all) => e !== all[i - 1]), ['start', 'phase', 'exported']);
     assert.deepEqual(phases(r), ['environment', 'import', 'from_pretrained', 'export']);
     const start = one(r, 'start');
     assert.equal(start.stage, 'prefill');
@@ -269,7 +285,7 @@ describe('driver run', { skip }, () => {
     assert.ok(start.pid > 0);
     const { onnxPath } = one(r, 'exported');
     assert.ok(existsSync(onnxPath), onnxPath);
-    assert.match(onnxPath, /\/GptOssForCausalLM\/GptOssForCausalLM-[0-9a-f]{16}\/GptOssForCausalLM\.onnx$/);
+    assert.match(onnxPath, /\/qeff-disagg\/NUM_Q_BLOCKS=2,NUM_FFN_BLOCKS=4,ENABLE_OPT_SWA=1\/GptOssForCausalLM-[0-9a-f]{16}\/GptOssForCausalLM\.onnx$/);
     assert.ok(onnxPath.startsWith(home('export') + '/'), onnxPath);
     const params = readExportParams(onnxPath);
     assert.deepEqual(params.env_at_export, req.env);
@@ -284,7 +300,7 @@ describe('driver run', { skip }, () => {
   test('compile of a decode stage: compiled event, programqpc.bin exists, a Decode specialization', async () => {
     const r = await runDriver(['run', '--request', writeRequest(decodeCompile())], { QEFF_HOME: home('decode') });
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(phases(r), ['environment', 'import', 'from_pretrained', 'compile']);
+    assert.deepEqual(phases(r), ['environment', 'import', 'from_pretrained', 'export', 'compile']);
     assert.equal(only(r, 'error').length, 0);
     const { qpcPath } = one(r, 'compiled');
     assert.match(qpcPath, /\/qpc-[0-9a-f]{16}\/qpc$/);
@@ -423,7 +439,7 @@ describe('driver run', { skip }, () => {
     assert.equal(r.code, 139);
     assert.equal(only(r, 'compiled').length, 0);
     assert.equal(only(r, 'error').length, 0);
-    assert.deepEqual(phases(r), ['environment', 'import', 'from_pretrained', 'compile']);
+    assert.deepEqual(phases(r), ['environment', 'import', 'from_pretrained', 'export'], 'the driver exports before it compiles');
   });
 
   test('a bad request or bad usage: exit 2, bad_request error, nothing started', async () => {
@@ -490,5 +506,210 @@ describe('driver run', { skip }, () => {
       const specs = JSON.parse(readFileSync(join(dirname(qpcPath), 'specializations.json'), 'utf8'));
       assert.equal(specs.specializations[0].seq_len, '1');
     });
+  });
+});
+
+// Issue 8, the runner: one export per stage, no stale ONNX, the trace-time env from the config only, every
+// compiler failure reported, NPI names checked against the graph. Each runs against the double's versions.
+describe('driver: Export then Compile', { skip }, () => {
+  const VERSIONS: [string, Record<string, string>][] = [
+    ['1.22.8.0', {}],
+    ['1.22.0', { FAKE_QEFF_VERSION: '1.22.0' }],
+    ['1.21.6', { FAKE_QEFF_API: '1.21' }],
+  ];
+  const blockingCompile = (): RunRequest => ({ ...blockingExport(), step: 'compile' });
+
+  for (const [version, extra] of VERSIONS) {
+    test(`${version}: the compile step compiles the very ONNX the export step reported, traced once`, async () => {
+      const H = home(`once ${version}`);
+      const argvFile = join(tmp, `argv once ${version}.json`);
+      const exp = await runDriver(['run', '--request', writeRequest(blockingExport())], { ...extra, QEFF_HOME: H });
+      assert.equal(exp.code, 0, exp.stderr);
+      const { onnxPath, reused } = one(exp, 'exported');
+      assert.equal(reused, false);
+      const comp = await runDriver(['run', '--request', writeRequest(blockingCompile())], { ...extra, QEFF_HOME: H, FAKE_QAIC_ARGV_FILE: argvFile });
+      assert.equal(comp.code, 0, comp.stderr);
+      const compiled = one(comp, 'compiled');
+      assert.equal(compiled.onnxPath, onnxPath, 'the ONNX shown is the compiled one');
+      assert.ok((JSON.parse(readFileSync(argvFile, 'utf8')) as string[]).includes(`-m=${onnxPath}`));
+      assert.equal(traces(H).length, 1, `one trace: ${JSON.stringify(traces(H).map(t => t.dir))}`);
+      assert.ok(only(comp, 'phase').some(p => p.message.startsWith('Reusing the ONNX traced earlier')));
+    });
+  }
+
+  test('1.22.8.0: export() runs after transform(), so its hash is the one compile() would compute', async () => {
+    const H = home('transform');
+    const r = await runDriver(['run', '--request', writeRequest(blockingExport())], { QEFF_HOME: H });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(traces(H)[0].hash_params.num_replicate_kv_heads, 1, 'transform() ran before the export');
+    assert.ok(only(r, 'phase').some(p => /^model\.transform\(ctx_len=256, seq_len=256, bs=1, num_devices=1/.test(p.message)));
+  });
+
+  test('changing only NUM_Q_BLOCKS traces a new ONNX in another folder, never the old one (1.22 hashes prefill_seq_len // 256)', async () => {
+    const H = home('stale');
+    const first = await runDriver(['run', '--request', writeRequest(blockingExport())], { QEFF_HOME: H });
+    const req = blockingExport();
+    req.env = { ...req.env, NUM_Q_BLOCKS: '4' };
+    const second = await runDriver(['run', '--request', writeRequest(req)], { QEFF_HOME: H });
+    assert.equal(first.code, 0, first.stderr);
+    assert.equal(second.code, 0, second.stderr);
+    const a = one(first, 'exported').onnxPath;
+    const b = one(second, 'exported').onnxPath;
+    assert.notEqual(a, b);
+    assert.match(b, /\/NUM_Q_BLOCKS=4,NUM_FFN_BLOCKS=4,ENABLE_OPT_SWA=1\//);
+    assert.equal(one(second, 'exported').reused, false);
+    const graph = JSON.parse(readFileSync(b, 'utf8')) as { env_at_trace: Record<string, string> };
+    assert.equal(graph.env_at_trace.NUM_Q_BLOCKS, '4', 'the graph was traced with the declared value');
+    assert.equal(traces(H).length, 2);
+  });
+
+  test('trace-time variables set in the shell do not reach the stage; everything else is inherited', async () => {
+    const req = blockingExport();
+    req.env = { NUM_Q_BLOCKS: '1', ENABLE_OPT_SWA: '1' };
+    const r = await runDriver(['run', '--request', writeRequest(req)],
+      { QEFF_HOME: home('leak'), NUM_FFN_BLOCKS: '8', NUM_BLOCKS: '3', ENABLE_OPT_SWA: '0', HF_HOME: '/hf home' });
+    assert.equal(r.code, 0, r.stderr);
+    const params = readExportParams(one(r, 'exported').onnxPath);
+    assert.deepEqual(params.env_at_import, { NUM_Q_BLOCKS: '1', NUM_FFN_BLOCKS: null, ENABLE_OPT_SWA: '1' });
+    assert.deepEqual(params.env_at_export, { NUM_Q_BLOCKS: '1', NUM_FFN_BLOCKS: null, ENABLE_OPT_SWA: '1' });
+    const env = only(r, 'phase').find(p => p.phase === 'environment');
+    assert.match(env?.message ?? '', /ignoring NUM_FFN_BLOCKS, NUM_BLOCKS set outside the config/);
+  });
+
+  test('the driver and the extension list the same trace-time variables', async () => {
+    const { TRACE_ENV_VARS } = await import('../../src/core/runnerProtocol');
+    const text = readFileSync(join(ROOT, 'src', 'runner', 'qeff_driver.py'), 'utf8');
+    const m = /^TRACE_ENV_VARS = \(([^)]*)\)/m.exec(text);
+    assert.deepEqual(m?.[1].split(',').map(s => s.trim().replace(/"/g, '')).filter(Boolean), [...TRACE_ENV_VARS]);
+  });
+});
+
+describe('driver: compiler failures', { skip }, () => {
+  test('a decode compile the compiler rejects is a failure, in one sentence with the first error line, command attached', async () => {
+    const r = await runDriver(['run', '--request', writeRequest(decodeCompile())], { QEFF_HOME: home('fail'), FAKE_QAIC_MODE: 'fail' });
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(only(r, 'manual_compile').length, 0);
+    const e = one(r, 'error');
+    assert.equal(e.kind, 'compile_failed');
+    assert.equal(e.message, "The compiler failed (exit code 1): [Operator-'Slice_2461'] : Slice: Non-constant ends tensor not supported.");
+    assert.equal(e.argv?.[0], FAKE_COMPILER);
+    assert.match(e.qpcDir ?? '', /\/qpc$/);
+  });
+
+  test('a prefill without subfunctions that fails is a failure too, not a command to run by hand', async () => {
+    const req = chunkingSubfunctionsCompile();
+    req.compile = { ...req.compile, use_onnx_subfunctions: false, node_precision_info: undefined };
+    const r = await runDriver(['run', '--request', writeRequest(req)], { QEFF_HOME: home('fail'), FAKE_QAIC_MODE: 'fail' });
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(one(r, 'error').kind, 'compile_failed');
+  });
+});
+
+describe('driver: NPI names against the exported graph', { skip }, () => {
+  const withNpi = (npi: string): RunRequest => {
+    const req = chunkingSubfunctionsCompile();
+    req.compile = { ...req.compile, node_precision_info: npi };
+    return req;
+  };
+
+  test('an NPI that names no tensor of the graph stops before the compiler runs', async () => {
+    const argvFile = join(tmp, 'argv npi none.json');
+    const npi = npiFile('none', ['/model/layers.0/input_layernorm/Mul_1_output_0', '/model/norm/Mul_1_output_0']);
+    const r = await runDriver(['run', '--request', writeRequest(withNpi(npi))], { QEFF_HOME: home('npi'), FAKE_QAIC_ARGV_FILE: argvFile });
+    assert.equal(r.code, 1, r.stderr);
+    const e = one(r, 'error');
+    assert.equal(e.kind, 'npi_mismatch');
+    assert.match(e.message, /^None of the 2 tensor names in node_precision_info .* is in the graph /);
+    assert.ok(!existsSync(argvFile), 'the compiler did not run');
+  });
+
+  test('names partly in the graph: said, and the compile goes on', async () => {
+    const npi = npiFile('part', [...SUBFUNCTION_NAMES, 'onnx::Shape_139893']);
+    const r = await runDriver(['run', '--request', writeRequest(withNpi(npi))], { QEFF_HOME: home('npi') });
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(only(r, 'phase').find(p => p.phase === 'npi')?.message ?? '', /^1 of the 3 tensor names in .* are not in the graph \(e\.g\. onnx::Shape_139893\)/);
+  });
+
+  test('without the onnx package: said clearly, not checked, the compile goes on', async () => {
+    const npi = npiFile('no onnx', ['/model/nothing']);
+    const r = await runDriver(['run', '--request', writeRequest(withNpi(npi))], { QEFF_HOME: home('npi'), FAKE_ONNX_MISSING: '1' });
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(only(r, 'phase').find(p => p.phase === 'npi')?.message ?? '', /not checked against the graph: the onnx package is not importable by /);
+  });
+
+  test('the NPI names are read with PyYAML, and the same without it', () => {
+    const npi = join(tmp, 'npi read.yaml');
+    writeFileSync(npi, '# a comment\nFP32NodeInstanceNames:\n  - onnx::Shape_139893\n  - "/model/norm/CustomRMSNorm_output_0"\nOther:\n  - x\n');
+    const read = (noYaml: boolean) => spawnSync(PYTHON, ['-c', [
+      'import json, sys', ...(noYaml ? ["sys.modules['yaml'] = None"] : []),
+      'sys.path.insert(0, sys.argv[1])', 'import qeff_driver', 'print(json.dumps(qeff_driver.read_npi_names(sys.argv[2])))',
+    ].join('\n'), dirname(DRIVER), npi], { encoding: 'utf8', env: driverEnv({}) });
+    for (const noYaml of [false, true]) {
+      const r = read(noYaml);
+      assert.equal(r.status, 0, r.stderr);
+      assert.deepEqual(JSON.parse(r.stdout), ['onnx::Shape_139893', '/model/norm/CustomRMSNorm_output_0'], `without PyYAML: ${noYaml}`);
+    }
+  });
+
+  test('a missing NPI file stops before the compiler runs', async () => {
+    const r = await runDriver(['run', '--request', writeRequest(withNpi(join(tmp, 'no such npi.yaml')))], { QEFF_HOME: home('npi') });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(one(r, 'error').message, /no such npi\.yaml does not exist/);
+  });
+});
+
+// The double follows upstream where the product's rules depend on it (issue 8, "the test double must not hide these").
+describe('the test double follows upstream', { skip }, () => {
+  test('the fake compiler reads -node-precision-info and fails on a missing file', () => {
+    const r = spawnSync(FAKE_COMPILER, ['-aic-hw', `-node-precision-info=${join(tmp, 'absent.yaml')}`, `-aic-binary-dir=${join(tmp, 'qpc absent')}`],
+      { env: driverEnv({ FAKE_QAIC_MODE: 'succeed' }), encoding: 'utf8' });
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /Unable to open node precision info file .*absent\.yaml/);
+  });
+
+  test('1.21: mdp_num_partitions and mdp_strategy become compiler flags (v1.21.6 _compile does not consume them)', async () => {
+    const argvFile = join(tmp, 'argv mdp 1.21.json');
+    const req = decodeCompile();
+    req.compile = { ...req.compile, num_devices: 2, mdp_num_partitions: 2, mdp_strategy: 'onnx' };
+    const r = await runDriver(['run', '--request', writeRequest(req)], { QEFF_HOME: home('mdp'), FAKE_QEFF_API: '1.21', FAKE_QAIC_ARGV_FILE: argvFile });
+    assert.equal(r.code, 0, r.stderr);
+    const argv = JSON.parse(readFileSync(argvFile, 'utf8')) as string[];
+    assert.ok(argv.includes('-mdp-num-partitions=2') && argv.includes('-mdp-strategy=onnx'), argv.join(' '));
+  });
+
+  test('1.22: mdp_num_partitions <= 1 is ignored (the generator runs only when > 1, v1.22.8.0 _compile)', async () => {
+    const req = decodeCompile();
+    req.compile = { ...req.compile, mdp_num_partitions: 0 };
+    const r = await runDriver(['run', '--request', writeRequest(req)], { QEFF_HOME: home('mdp') });
+    assert.equal(r.code, 0, r.stderr);
+  });
+
+  test('from_pretrained(full_batch_size=...) turns continuous batching on (modeling_auto.py from_pretrained, v1.21.6 and v1.22.8.0)', async () => {
+    const req = decodeCompile();
+    req.fromPretrained = { full_batch_size: 8 };
+    req.compile = { ...req.compile, kv_cache_batch_size: undefined };
+    const r = await runDriver(['run', '--request', writeRequest(req)], { QEFF_HOME: home('fbs') });
+    assert.equal(r.code, 0, r.stderr);
+    const specs = JSON.parse(readFileSync(join(dirname(one(r, 'compiled').qpcPath), 'specializations.json'), 'utf8'));
+    assert.equal(specs.specializations[0].symbols.full_batch_size, '4', 'a CB specialization');
+  });
+
+  test('1.22+: a chunked prefill traces only when num_cores divides the experts (gpt_oss/modeling_gpt_oss.py, v1.22.0)', async () => {
+    const req = chunkingSubfunctionsCompile();
+    req.step = 'export';
+    req.compile = { ...req.compile, num_cores: 12 };
+    const r = await runDriver(['run', '--request', writeRequest(req)], { QEFF_HOME: home('experts') });
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(one(r, 'error').message, 'ValueError: num_experts (128) must be divisible by expert_blocking_num_nsp (12)');
+    const old = await runDriver(['run', '--request', writeRequest(req)], { QEFF_HOME: home('experts'), FAKE_QEFF_API: '1.21' });
+    assert.equal(old.code, 0, old.stderr);
+  });
+
+  test('1.22: the export hash holds NUM_Q_BLOCKS = prefill_seq_len // 256, not the environment\'s value', async () => {
+    const H = home('hash');
+    const r = await runDriver(['run', '--request', writeRequest(blockingExport())], { QEFF_HOME: H });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(traces(H)[0].hash_params.NUM_Q_BLOCKS, 1, 'prefill_seq_len 256 // 256, while the env says 2');
+    assert.equal(traces(H)[0].hash_params.NUM_FFN_BLOCKS, 4);
   });
 });

@@ -17,7 +17,7 @@ import { repoRoot } from './repoRoot';
 
 const ROOT = repoRoot();
 const CLI = join(ROOT, 'dist', 'cli.js');
-const EXAMPLES = readdirSync(join(ROOT, 'examples')).filter(f => f.endsWith('.qeff.json')).map(f => join(ROOT, 'examples', f));
+const EXAMPLE_NAMES = readdirSync(join(ROOT, 'examples')).filter(f => f.endsWith('.qeff.json'));
 const skip = spawnSync('python3', ['-c', 'import sys; sys.exit(0 if sys.version_info >= (3, 8) else 1)']).status === 0
   ? false : 'python3 >= 3.8 not available';
 
@@ -27,6 +27,7 @@ let FAKE_COMPILER = '';
 let DRIVER = '';
 let ELSEWHERE = '';
 let QEFF_HOME = '';
+let EXAMPLES_DIR = '';
 
 before(() => {
   tmp = mkdtempSync(join(tmpdir(), "qeff format 'q' $(x) "));
@@ -40,6 +41,10 @@ before(() => {
   ELSEWHERE = join(tmp, "another folder 'w'");
   mkdirSync(ELSEWHERE);
   QEFF_HOME = join(tmp, `qeff home 'sq' "dq" $(touch pwned) \`id\``);
+  // The examples with the double of a QEfficient checkout beside them: the 120b one names upstream's NPI files.
+  EXAMPLES_DIR = join(tmp, 'examples');
+  cpSync(join(ROOT, 'examples'), EXAMPLES_DIR, { recursive: true });
+  cpSync(join(ROOT, 'test', 'fake', 'python', 'examples'), join(EXAMPLES_DIR, 'efficient-transformers', 'examples'), { recursive: true });
 });
 
 after(() => {
@@ -81,11 +86,16 @@ function shWords(shell: string): string[] {
   return r.stdout.split('\0').slice(0, -1);
 }
 
+/** An argument with the export folder and the QPC hash folded: the driver's keyed folder vs QEfficient's default. */
+const sameFolders = (arg: string): string =>
+  arg.replace(/\/qeff-disagg\/[^/]+\/([^/]+)-[0-9a-f]+\//, '/$1/$1-H/').replace(/\/GptOssForCausalLM\/GptOssForCausalLM-[0-9a-f]+\//, '/GptOssForCausalLM/GptOssForCausalLM-H/').replace(/\/qpc-[0-9a-f]+\//, '/qpc-H/');
+
 const binaryDir = (argv: string[]): string => argv.find(a => a.startsWith('-aic-binary-dir='))!.slice('-aic-binary-dir='.length);
 
 describe('the stage script, the driver and compile-command agree on the compiler argv', { skip }, () => {
-  for (const example of EXAMPLES) {
-    test(basename(example), () => {
+  for (const exampleName of EXAMPLE_NAMES) {
+    test(exampleName, () => {
+      const example = join(EXAMPLES_DIR, exampleName);
       const name = basename(example, '.qeff.json');
       const scriptText = cli(['script', '--stage', 'prefill', example]);
       assert.equal(scriptText.status, 0, scriptText.stderr);
@@ -147,19 +157,22 @@ describe('the stage script, the driver and compile-command agree on the compiler
       const driverArgvFile = join(tmp, `${name} driver argv.json`);
       const d = run('python3', ['-u', DRIVER, 'run', '--request', requestFile], { cwd: dirname(example), env: { ...fakeEnv(driverArgvFile), ...stage.env } });
       assert.equal(d.status, 3, d.stderr);
-      assert.deepEqual(JSON.parse(readFileSync(driverArgvFile, 'utf8')), received, 'the driver ran the same compiler argv');
+      // The driver exports into a folder keyed by the trace-time env (issue 8), the script into QEfficient's
+      // default one: the same flags, the export and QPC folders aside.
+      const driverReceived = JSON.parse(readFileSync(driverArgvFile, 'utf8')) as string[];
+      assert.deepEqual(driverReceived.map(sameFolders), received.map(sameFolders), 'the driver ran the same compiler flags');
       // What the extension captures: the manual_compile event.
       const events = d.stdout.split('\n').map(l => parseEventLine(l)).filter((e): e is DriverEvent => !!e);
       const manual = events.find(e => e.event === 'manual_compile');
       assert.ok(manual && manual.event === 'manual_compile', d.stdout);
-      assert.deepEqual(manual.argv, received);
-      assert.equal(manual.qpcDir, binaryDir(received));
+      assert.deepEqual(manual.argv, driverReceived);
+      assert.equal(manual.qpcDir, binaryDir(driverReceived));
       // The driver's log (what the extension's output shows): compile-command reads the same argv from it.
       for (const log of [d.stderr, d.stdout + d.stderr]) {
         const parsed = compileCommandJson(log);
-        assert.deepEqual(parsed.argv, received);
+        assert.deepEqual(parsed.argv, driverReceived);
         assert.equal(parsed.source, 'qefficient');
-        assert.equal(parsed.qpcDir, binaryDir(received));
+        assert.equal(parsed.qpcDir, binaryDir(driverReceived));
       }
     });
   }

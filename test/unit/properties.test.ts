@@ -23,9 +23,12 @@ const EXAMPLES_DIR = join(repoRoot(), 'examples');
 const EXAMPLES = readdirSync(EXAMPLES_DIR).filter(f => f.endsWith('.qeff.json')).sort()
   .map(f => ({ path: join(EXAMPLES_DIR, f), text: readFileSync(join(EXAMPLES_DIR, f), 'utf8') }));
 
-/** The examples' NPI files and the rule cases' virtual files, read once. */
+/** The NPI files the examples name (the double of a QEfficient checkout beside them) and the rule cases' virtual files, read once. */
 const memoryFiles: Record<string, string> = { ...NPI_FILES };
-for (const f of readdirSync(join(EXAMPLES_DIR, 'npi'))) memoryFiles[join(EXAMPLES_DIR, 'npi', f)] = readFileSync(join(EXAMPLES_DIR, 'npi', f), 'utf8');
+const CHECKOUT_NPI = join(repoRoot(), 'test', 'fake', 'python', 'examples', 'disagg_serving');
+for (const f of readdirSync(CHECKOUT_NPI)) {
+  memoryFiles[join(EXAMPLES_DIR, 'efficient-transformers', 'examples', 'disagg_serving', f)] = readFileSync(join(CHECKOUT_NPI, f), 'utf8');
+}
 const host: FileHost = { readFile: p => memoryFiles[p] };
 
 const SEVERITIES = new Set(['error', 'warning', 'info', 'hint']);

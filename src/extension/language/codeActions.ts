@@ -3,7 +3,13 @@
 import * as vscode from 'vscode';
 import { setValueEdits } from '../../core/fixes';
 import { PICK_NPI_COMMAND } from '../../core/rules/subfunctionsNpi';
-import type { Fix } from '../../core/types';
+import { nodeFileHost } from '../../core/nodeFileHost';
+import { basename, resolvePath } from '../../core/paths';
+import { buildPlan } from '../../core/plan';
+import type { Fix, StageKey } from '../../core/types';
+import { checkoutRoot, UPSTREAM_NPI_DIR, upstreamNpiCandidates } from '../../core/upstreamNpi';
+import { checkOptions } from '../configDocuments';
+import { probedQefficientFile } from '../runner/environment';
 import { diagnosticKey, toWorkspaceEdit } from '../convert';
 import type { ConfigDiagnostics } from './diagnostics';
 
@@ -58,17 +64,48 @@ export function registerPickNpiFile(): vscode.Disposable {
     }
     const doc = await vscode.workspace.openTextDocument(docUri);
     const folder = vscode.Uri.joinPath(docUri, '..');
-    const picked = await vscode.window.showOpenDialog({
-      defaultUri: folder, canSelectFiles: true, canSelectFolders: false, canSelectMany: false,
-      filters: { [vscode.l10n.t('Node precision info (YAML)')]: ['yaml', 'yml'] },
-      openLabel: vscode.l10n.t('Use as node_precision_info'),
-      title: vscode.l10n.t('Node-precision-info file for the {0} stage', stage),
-    });
-    if (!picked?.length) return false;
-    const value = relativePath(folder, picked[0]);
+    const file = await pickUpstreamNpi(doc, stage) ?? await browseNpi(folder, stage);
+    if (!file) return false;
+    const value = relativePath(folder, file);
     const edits = setValueEdits(doc.getText(), [stage, 'compile', 'node_precision_info'], value);
     return vscode.workspace.applyEdit(toWorkspaceEdit(doc.uri, edits));
   });
+}
+
+const BROWSE = Symbol('browse');
+
+/** Upstream's NPI files from the QEfficient checkout the environment probe found, the one that fits the
+ * stage's use_onnx_subfunctions first; undefined to browse instead (or when there is no checkout). */
+async function pickUpstreamNpi(doc: vscode.TextDocument, stage: StageKey): Promise<vscode.Uri | undefined> {
+  const init = probedQefficientFile();
+  if (!init) return undefined;
+  let subfunctions = false;
+  try {
+    subfunctions = buildPlan(doc.getText(), checkOptions(doc)).stages.find(s => s.stage === stage)?.compile.use_onnx_subfunctions === true;
+  } catch { /* a config that does not plan: no preference */ }
+  const found = upstreamNpiCandidates(init, subfunctions, nodeFileHost);
+  if (!found.length) return undefined;
+  const items: (vscode.QuickPickItem & { file: vscode.Uri | typeof BROWSE })[] = found.map(c => ({
+    label: basename(c.path), file: vscode.Uri.file(c.path), detail: c.path,
+    description: c.fits ? vscode.l10n.t('fits this stage (use_onnx_subfunctions: {0})', String(subfunctions)) : vscode.l10n.t('for the other subfunction setting'),
+  }));
+  items.push({ label: vscode.l10n.t('Browse…'), file: BROWSE });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: vscode.l10n.t('Node-precision-info file for the {0} stage', stage),
+    placeHolder: vscode.l10n.t('From your QEfficient checkout {0}', checkoutRoot(init)),
+  });
+  if (!picked) return undefined;
+  return picked.file === BROWSE ? browseNpi(vscode.Uri.file(resolvePath(checkoutRoot(init), UPSTREAM_NPI_DIR)), stage) : picked.file;
+}
+
+async function browseNpi(defaultUri: vscode.Uri, stage: StageKey): Promise<vscode.Uri | undefined> {
+  const picked = await vscode.window.showOpenDialog({
+    defaultUri, canSelectFiles: true, canSelectFolders: false, canSelectMany: false,
+    filters: { [vscode.l10n.t('Node precision info (YAML)')]: ['yaml', 'yml'] },
+    openLabel: vscode.l10n.t('Use as node_precision_info'),
+    title: vscode.l10n.t('Node-precision-info file for the {0} stage', stage),
+  });
+  return picked?.[0];
 }
 
 /** A path relative to the config's folder when the file is beneath it, else absolute (POSIX separators). */

@@ -11,6 +11,13 @@ import { resolveInterpreter, type Interpreter } from './interpreter';
 
 export type Probe = Extract<DriverEvent, { event: 'probe' }>;
 
+let importedQefficient: string | undefined;
+
+/** QEfficient/__init__.py as the last probe imported it (its checkout holds upstream's NPI files), if known. */
+export function probedQefficientFile(): string | undefined {
+  return importedQefficient;
+}
+
 export class EnvironmentStatus implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('qeffDisagg.environment', vscode.StatusBarAlignment.Left, 50);
   private last: { interpreter: Interpreter; probe?: Probe; error?: string } | undefined;
@@ -44,6 +51,7 @@ export class EnvironmentStatus implements vscode.Disposable {
     const probe = r.events.find(e => e.event === 'probe') as Probe | undefined;
     this.last = { interpreter, probe, error: probe ? undefined : (r.spawnError ?? r.stderrTail.join('\n')) || `exit code ${r.exitCode}` };
     const q = probe?.qefficient;
+    importedQefficient = q?.importable ? q.file : undefined;
     const version = q?.importable ? q.version ?? undefined : undefined;
     const usable = version && isMeaningfulDetectedVersion(parseVersion(version)) ? version
       : q?.importable ? (q.features.moe_prefill_packed_chunk_size ? '1.22' : '1.21') : undefined;

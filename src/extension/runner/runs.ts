@@ -1,6 +1,7 @@
 // Runs from the commands: one at a time, with a cancellable progress notification showing the driver's
 // phase, output streamed into the "QEfficient Disaggregated: Runs" channel, and the outcome reported.
 import * as vscode from 'vscode';
+import { shellJoin } from '../../core/compileCommand';
 import type { Step } from '../../core/runnerProtocol';
 import type { StageKey } from '../../core/types';
 import type { ManualCommands } from './manualCommands';
@@ -63,10 +64,13 @@ export class Runs implements vscode.Disposable {
     const showOutput = vscode.l10n.t('Show Output');
     switch (o.kind) {
       case 'exported':
-        this.channel.appendLine(`[${stage} export] ONNX: ${o.onnxPath}`);
-        void vscode.window.showInformationMessage(vscode.l10n.t('The {0} export is done: {1}', stage, o.onnxPath));
+        this.channel.appendLine(`[${stage} export] ONNX${o.reused ? ' (already traced with the same trace-time env)' : ''}: ${o.onnxPath}`);
+        void vscode.window.showInformationMessage(o.reused
+          ? vscode.l10n.t('The {0} export is done (already traced with the same trace-time environment): {1}', stage, o.onnxPath)
+          : vscode.l10n.t('The {0} export is done: {1}', stage, o.onnxPath));
         return;
       case 'compiled':
+        if (o.onnxPath) this.channel.appendLine(`[${stage} compile] compiled from the ONNX: ${o.onnxPath}`);
         this.channel.appendLine(`[${stage} compile] QPC: ${o.qpcPath}`);
         await this.manual.markCompiled(configUri.toString(), stage, o.qpcPath);
         void vscode.window.showInformationMessage(vscode.l10n.t('The {0} stage is compiled: {1}', stage, o.qpcPath));
@@ -84,12 +88,16 @@ export class Runs implements vscode.Disposable {
         return;
       case 'failed': {
         this.channel.appendLine(`[${stage} ${step}] ${o.message}`);
+        const argv = o.argv;
+        if (argv) this.channel.appendLine(`[${stage} ${step}] compiler command: ${shellJoin(argv)}`);
         const select = vscode.l10n.t('Select Python Interpreter');
-        const buttons = o.noPython || o.noQefficient ? [select, showOutput] : [showOutput];
+        const copy = vscode.l10n.t('Copy Compiler Command');
+        const buttons = o.noPython || o.noQefficient ? [select, showOutput] : argv ? [copy, showOutput] : [showOutput];
         // Not awaited: the run is over whether or not the user answers the notification.
         void vscode.window.showErrorMessage(o.message, ...buttons).then(choice => {
           if (choice === showOutput) this.channel.show(true);
           if (choice === select) void vscode.commands.executeCommand('qeffDisagg.selectInterpreter');
+          if (choice === copy && argv) void vscode.env.clipboard.writeText(shellJoin(argv));
         });
         return;
       }

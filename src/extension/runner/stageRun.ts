@@ -25,11 +25,14 @@ export interface StageRunOptions {
 
 export type Outcome =
   | { kind: 'refused'; message: string }
-  | { kind: 'exported'; onnxPath: string }
-  | { kind: 'compiled'; qpcPath: string }
+  /** reused: the ONNX was traced before with the same trace-time env; nothing was traced this time. */
+  | { kind: 'exported'; onnxPath: string; reused: boolean }
+  /** onnxPath: the ONNX the QPC was compiled from (the one the export step reports). */
+  | { kind: 'compiled'; qpcPath: string; onnxPath?: string }
   | { kind: 'manual'; argv: string[]; qpcDir: string | null }
   | { kind: 'cancelled' }
-  | { kind: 'failed'; message: string; noQefficient?: boolean; noPython?: boolean };
+  /** argv: the compiler command, when the compiler itself failed (it can be copied). */
+  | { kind: 'failed'; message: string; noQefficient?: boolean; noPython?: boolean; argv?: string[]; qpcDir?: string | null };
 
 const STAGE_NAMES: Record<StageKey, string> = { prefill: 'prefill', decode: 'decode' };
 
@@ -65,7 +68,8 @@ export async function runStage(o: StageRunOptions): Promise<Outcome> {
     command: interpreter.path,
     args: ['-u', o.driverPath, 'run', '--request', requestPath],
     cwd: dirname(o.configUri.fsPath),
-    // The stage's env goes on the process too: QEfficient reads it while tracing, in this process only.
+    // The stage's env goes on the process too: QEfficient reads it while tracing, in this process only. The
+    // trace-time variables the stage does not declare are removed by the driver before QEfficient is imported.
     env: { ...stage.env, PYTHONUNBUFFERED: '1' },
     onLine: line => o.onLine(line),
     onEvent: ev => o.onEvent?.(ev),
@@ -90,14 +94,17 @@ function outcomeOf(r: DriverResult, python: string, stage: StageKey, step: Step)
   const manual = find('manual_compile');
   if (manual) return { kind: 'manual', argv: manual.argv, qpcDir: manual.qpcDir };
   const exported = find('exported');
-  if (r.exitCode === 0 && exported && step === 'export') return { kind: 'exported', onnxPath: exported.onnxPath };
+  if (r.exitCode === 0 && exported && step === 'export') return { kind: 'exported', onnxPath: exported.onnxPath, reused: exported.reused === true };
   const compiled = find('compiled');
-  if (r.exitCode === 0 && compiled) return { kind: 'compiled', qpcPath: compiled.qpcPath };
+  if (r.exitCode === 0 && compiled) return { kind: 'compiled', qpcPath: compiled.qpcPath, onnxPath: compiled.onnxPath };
   const error = find('error');
   if (error?.kind === 'no_qefficient' || r.exitCode === 4) {
     return { kind: 'failed', noQefficient: true, message: vscode.l10n.t('QEfficient is not installed for {0}: install it in that environment or select another interpreter.', python) };
   }
   const what = `${STAGE_NAMES[stage]} ${step}`;
+  if (error?.kind === 'compile_failed' && error.argv) {
+    return { kind: 'failed', message: vscode.l10n.t('The {0} failed: {1}', what, error.message.split('\n')[0]), argv: error.argv, qpcDir: error.qpcDir ?? null };
+  }
   if (error) return { kind: 'failed', message: vscode.l10n.t('The {0} failed: {1}', what, error.message.split('\n')[0]) };
   if (r.signal) return { kind: 'failed', message: vscode.l10n.t('The {0} was killed by {1}.', what, r.signal) };
   if (r.exitCode !== null && r.exitCode > 128) return { kind: 'failed', message: vscode.l10n.t('The {0} crashed (exit code {1}).', what, r.exitCode) };

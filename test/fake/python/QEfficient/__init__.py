@@ -16,6 +16,8 @@
 #   FAKE_QEFF_CRASH      "from_pretrained" | "export" | "compile": a plain exception mid-run
 #   FAKE_QEFF_SEGV       "1"/"export": os._exit(139) mid-export; "compile": just before the compiler runs
 #   FAKE_QEFF_NO_CAUSE=1 raise "Compilation failed!" without __cause__/__context__ (message parsing path)
+#   FAKE_QEFF_RECORD=PATH  keep in PATH (JSON) the environment at import and the arguments of each
+#                        from_pretrained/export/compile call, as the caller passed them
 import os as _os
 
 _fail = _os.environ.get("FAKE_QEFF_IMPORT_FAIL", "")
@@ -29,11 +31,15 @@ from QEfficient.utils.constants import API as _API  # noqa: E402
 # For tests: the tracing variables as they were when QEfficient was imported (a runner must set them first).
 ENV_AT_IMPORT = {_k: _os.environ.get(_k) for _k in ("NUM_Q_BLOCKS", "NUM_FFN_BLOCKS", "ENABLE_OPT_SWA")}
 
-__version__ = _os.environ.get("FAKE_QEFF_VERSION") or ("1.21.6.0" if _API == "1.21" else "1.22.8.0")
+from QEfficient.utils.constants import VERSION as __version__  # noqa: E402
 
 # Upstream sets this at import.
 _os.environ["HF_HUB_ENABLE_HF_TRANSFER"] = "1"
 
 from QEfficient.transformers.models.modeling_auto import QEFFAutoModelForCausalLM  # noqa: E402
+
+from QEfficient.base.modeling_qeff import record_call as _record_call  # noqa: E402
+
+_record_call("env_at_import", dict(_os.environ))
 
 __all__ = ["QEFFAutoModelForCausalLM", "__version__"]

@@ -36,9 +36,70 @@ def _maybe_crash(where):
         raise Exception("FAKE_QEFF_CRASH: simulated failure during %s" % where)
 
 
+def record_call(key, value):
+    """Test knob, no upstream counterpart: with FAKE_QEFF_RECORD=PATH, what the caller passed (and the
+    environment it ran in) is kept in the JSON file PATH, so a test can compare it with the plan."""
+    path = os.environ.get("FAKE_QEFF_RECORD")
+    if not path:
+        return
+    state = {}
+    if os.path.isfile(path):
+        with open(path, "r", encoding="utf-8") as f:
+            state = json.load(f)
+    state[key] = value
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(state, f, ensure_ascii=True, default=str)
+
+
+def recorded(name):
+    """Records each call's own positional and keyword arguments (not the defaults) under `name`; the
+    signature stays the upstream one (functools.wraps: inspect.signature follows __wrapped__)."""
+    import functools
+
+    def wrap(fn):
+        @functools.wraps(fn)
+        def call(self_or_cls, *args, **kwargs):
+            record_call(name, {"args": list(args), "kwargs": kwargs, "env": dict(os.environ)})
+            return fn(self_or_cls, *args, **kwargs)
+
+        return call
+
+    return wrap
+
+
+def record_trace(model_dir, hash_params):
+    """Test knob, no upstream counterpart: one JSON line in <QEFF_HOME>/fake-traces.jsonl per real trace (an
+    export that wrote an ONNX, not one that returned early on an existing file), so tests can count exports."""
+    from QEfficient.utils import cache
+
+    cache.QEFF_HOME.mkdir(parents=True, exist_ok=True)
+    with open(cache.QEFF_HOME / "fake-traces.jsonl", "a", encoding="utf-8") as f:
+        f.write(json.dumps({"dir": str(model_dir), "pid": os.getpid(), "hash_params": hash_params}, default=str) + "\n")
+
+
 class QEFFBaseModel:
     onnx_path = None
     qpc_path = None
+
+    if constants.API != "1.21":
+
+        def transform(self, ctx_len=None, seq_len=None, bs=1, num_devices=1, qaic_config=None, **compiler_options):
+            """Upstream QEfficient/base/modeling_qeff.py transform() (v1.22.0+), reached from get_onnx_path()
+            before compile() exports. v1.22.8.0 and main always add num_replicate_kv_heads (1 unless
+            qaic_config.replicate_kv_heads) and the qaic_config to hash_params, so the export hash differs from a
+            direct export(); v1.22.0 adds only blocking_kwargs, and only when qaic_config asks for blocking
+            (build_transformer_blocking_config_for_transform returns None without blocking_mode)."""
+            qaic_config = qaic_config if qaic_config else self.qaic_config
+            if qaic_config and qaic_config.get("blocking_mode") is not None:
+                self.hash_params["blocking_kwargs"] = {
+                    "mode": qaic_config.get("blocking_mode"), "num_q_blocks": qaic_config.get("num_q_blocks"),
+                    "num_kv_blocks": qaic_config.get("num_kv_blocks"), "seq_len": seq_len, "bs": bs,
+                }
+            if not constants.VERSION.startswith("1.22.0"):
+                if qaic_config is not None:
+                    self.hash_params["qaic_config"] = qaic_config
+                self.hash_params["num_replicate_kv_heads"] = 1
+            self.transform_calls = getattr(self, "transform_calls", 0) + 1
 
     def _compile(
         self,
@@ -52,7 +113,6 @@ class QEFFBaseModel:
         num_speculative_tokens=None,
         enable_qnn=False,
         qnn_config=None,
-        mdp_num_partitions=1,
         prefill_only=None,
         use_onnx_subfunctions=False,
         qaic_config=None,
@@ -63,8 +123,14 @@ class QEFFBaseModel:
         compile_dir = Path(compile_dir or onnx_path.parent)
 
         mdp_load_partition_config = compiler_options.pop("mdp_load_partition_config", None)
-        mdp_strategy = compiler_options.pop("mdp_strategy", "onnx")
-        mdp_compiler_dump_path = compiler_options.pop("mdp_compiler_dump_path", None)
+        if constants.API == "1.21":
+            # v1.21.6 _compile has no mdp_num_partitions parameter and pops no mdp_strategy or
+            # mdp_compiler_dump_path: they stay in **compiler_options and become compiler flags below.
+            mdp_num_partitions, mdp_strategy, mdp_compiler_dump_path = 1, "onnx", None
+        else:
+            mdp_num_partitions = compiler_options.pop("mdp_num_partitions", 1)
+            mdp_strategy = compiler_options.pop("mdp_strategy", "onnx")
+            mdp_compiler_dump_path = compiler_options.pop("mdp_compiler_dump_path", None)
         aic_hw_version = compiler_options.pop(
             "aic_hw_version", compiler_options.pop("aic-hw-version", constants.DEFAULT_AIC_HW_VERSION)
         )
@@ -78,9 +144,8 @@ class QEFFBaseModel:
         command = constants.COMPILER + ["-aic-hw-version=%s" % aic_hw_version, "-m=%s" % onnx_path]
         if mdp_load_partition_config:
             command.append("-mdp-load-partition-config=%s" % mdp_load_partition_config)
-        elif mdp_num_partitions < 1:
-            raise ValueError("Invalid number of partitions: %s" % mdp_num_partitions)
-        elif mdp_num_partitions > 1:
+        elif mdp_num_partitions is not None and mdp_num_partitions > 1:
+            # v1.22.8.0 _compile: the disagg MDP generator runs only when > 1; 1, 0 or negative are ignored.
             if mdp_num_partitions > mdp_ts_num_devices:
                 raise ValueError(
                     "Num of partitions should be <= number of devices. Found %s partitions and %s devices"

@@ -9,6 +9,9 @@ import os
 
 API = "1.21" if os.environ.get("FAKE_QEFF_API", "1.22").strip() == "1.21" else "1.22"
 
+# The version the double imitates (QEfficient.__version__ reads it too).
+VERSION = os.environ.get("FAKE_QEFF_VERSION") or ("1.21.6.0" if API == "1.21" else "1.22.8.0")
+
 # Upstream: ["/opt/qti-aic/exec/qaic-compile", "-aic-hw"] (qaic-exec on v1.21.0).
 COMPILER = [os.environ.get("FAKE_QAIC_COMPILE") or "/opt/qti-aic/exec/qaic-compile", "-aic-hw"]
 DEFAULT_AIC_HW_VERSION = "ai100"

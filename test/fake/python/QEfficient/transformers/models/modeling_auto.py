@@ -20,7 +20,7 @@ import warnings
 from pathlib import Path
 
 import QEfficient
-from QEfficient.base.modeling_qeff import QEFFBaseModel, _maybe_crash, _maybe_segv, hash_dict_params
+from QEfficient.base.modeling_qeff import QEFFBaseModel, _maybe_crash, _maybe_segv, hash_dict_params, record_trace, recorded
 from QEfficient.utils import cache, constants
 from QEfficient.utils.logging_utils import logger
 
@@ -69,12 +69,20 @@ class QEFFAutoModelForCausalLM(QEFFBaseModel):
         self.onnx_path = None
         self.qpc_path = None
         self._weights_offloaded = False
+        # Upstream create_model_params(): what transform() and export() add to the export hash accumulates here.
+        self.hash_params = {}
+
+    @property
+    def model_name(self):
+        """Upstream QEFFBaseModel.model_name (base/modeling_qeff.py): the class name without its QEff prefix."""
+        return ARCH
 
     # ---------------------------------------------------------------- from_pretrained
 
     if constants.API == "1.21":
 
         @classmethod
+        @recorded("from_pretrained")
         def from_pretrained(cls, pretrained_model_name_or_path, continuous_batching=False, qaic_config=None,
                             max_seq_len_cached=None, *args, **kwargs):
             return cls._from_pretrained(pretrained_model_name_or_path, continuous_batching, qaic_config,
@@ -83,6 +91,7 @@ class QEFFAutoModelForCausalLM(QEFFBaseModel):
     else:
 
         @classmethod
+        @recorded("from_pretrained")
         def from_pretrained(cls, pretrained_model_name_or_path, continuous_batching=False, qaic_config=None,
                             max_seq_len_cached=None, layerwise=False, *args, **kwargs):
             return cls._from_pretrained(pretrained_model_name_or_path, continuous_batching, qaic_config,
@@ -116,6 +125,7 @@ class QEFFAutoModelForCausalLM(QEFFBaseModel):
             "architectures": [ARCH],
             "name_or_path": str(name),
             "num_hidden_layers": num_layers,
+            "num_local_experts": 128 if "120b" in str(name).lower() else 32,
             "layer_types": ["sliding_attention" if i % 2 == 0 else "full_attention" for i in range(num_layers)],
             "sliding_window": constants.SLIDING_WINDOW,
             "max_seq_len_cached": max_seq_len_cached,
@@ -127,11 +137,13 @@ class QEFFAutoModelForCausalLM(QEFFBaseModel):
 
     if constants.API == "1.21":
 
+        @recorded("export")
         def export(self, export_dir=None, prefill_only=False, prefill_seq_len=None, **kwargs):
             return self._export(export_dir, prefill_only, prefill_seq_len, kwargs, {})
 
     else:
 
+        @recorded("export")
         def export(self, export_dir=None, prefill_only=False, prefill_seq_len=None, num_cores=16,
                    moe_prefill_packed_chunk_size=constants.MOE_PREFILL_PACKED_CHUNK_SIZE, layerwise=False,
                    layerwise_window_size=1, kv_cache_prefix=None, dynamo=False, **kwargs):
@@ -173,6 +185,10 @@ class QEFFAutoModelForCausalLM(QEFFBaseModel):
                     "please pass `NUM_Q_BLOCKS` in qaic_config to override"
                 )
         num_q_blocks = int(num_q_blocks)
+        # Hashed as computed here (modeling_auto.py get_seq_len_and_handle_specialized_prefill_model, v1.21.6;
+        # handle_gpt_oss_env_variable_legacy_burden, v1.22.0+): on 1.22+ prefill_seq_len // 256, never the
+        # NUM_Q_BLOCKS the traced graph reads from the environment (gpt_oss/modeling_gpt_oss.py).
+        self._blocking_hash = {"NUM_Q_BLOCKS": num_q_blocks}
         ffn = os.environ.get("NUM_FFN_BLOCKS")
         num_ffn_blocks = int(ffn) if ffn is not None else None
         min_seq_len = max(num_q_blocks, num_ffn_blocks or 0)
@@ -181,6 +197,8 @@ class QEFFAutoModelForCausalLM(QEFFBaseModel):
                 f"Got NUM_FFN_BLOCKS={num_ffn_blocks} and NUM_Q_BLOCKS={num_q_blocks}, tried to set seq_len={min_seq_len} "
                 "for export but,seq_len is not divisible by either num_ffn_blocks or num_q_blocks, try chaning the values."
             )
+        self._blocking_hash["NUM_FFN_BLOCKS"] = num_ffn_blocks
+        self._blocking_hash["ENABLE_OPT_SWA"] = os.environ.get("ENABLE_OPT_SWA", "0")
         return max(min_seq_len, 32)
 
     def _export(self, export_dir, prefill_only, prefill_seq_len, kwargs, extras):
@@ -223,11 +241,17 @@ class QEFFAutoModelForCausalLM(QEFFBaseModel):
                 )
             if enable_chunking:
                 seq_len = 32 if constants.API == "1.21" else max(prefill_seq_len or 32, 32)
+                if constants.API != "1.21" and self.config["num_local_experts"] % extras["num_cores"] != 0:
+                    # gpt_oss/modeling_gpt_oss.py QEffPrefillOnlyChunkedGptOssMLP.forward (v1.22.0+), at trace
+                    # time: expert_blocking_num_nsp is export()'s num_cores.
+                    raise ValueError(
+                        f"num_experts ({self.config['num_local_experts']}) must be divisible by "
+                        f"expert_blocking_num_nsp ({extras['num_cores']})"
+                    )
             else:
                 seq_len = self._blocking_export_seq_len(prefill_seq_len)
+                hash_params.update(self._blocking_hash)
             hash_params.update({"prefill_only": True, "chunking": bool(enable_chunking)})
-            for name in EXPORT_ENV_VARS:
-                hash_params[name] = os.environ.get(name)
             if constants.API != "1.21":
                 packed = extras["moe_prefill_packed_chunk_size"]
                 hash_params["moe_prefill_num_nsp"] = extras["num_cores"]
@@ -239,6 +263,7 @@ class QEFFAutoModelForCausalLM(QEFFBaseModel):
             hash_params["retain_full_kv"] = full_kv
         hash_params["kv_cache_prefix"] = extras.get("kv_cache_prefix")
         hash_params["export_seq_len"] = seq_len
+        hash_params.update(self.hash_params)  # what transform() added (v1.22.0+)
 
         base = Path(export_dir) if export_dir else cache.QEFF_HOME / ARCH / ARCH
         export_hash = hash_dict_params(hash_params)
@@ -249,9 +274,14 @@ class QEFFAutoModelForCausalLM(QEFFBaseModel):
         _maybe_crash("export")
         _maybe_segv("export")
 
-        if not onnx_path.is_file():
+        if not onnx_path.is_file():  # upstream _export returns early when the ONNX exists
             model_dir.mkdir(parents=True, exist_ok=True)
-            onnx_path.write_text("fake ONNX of %s (test double; not a model)\n" % self.pretrained_model_name_or_path)
+            onnx_path.write_text(__import__("json").dumps({
+                "fake_onnx": "test double of %s; not a model" % self.pretrained_model_name_or_path,
+                "env_at_trace": env_at_export,
+                "tensors": self._tensor_names(bool(use_onnx_subfunctions)),
+            }, indent=1))
+            record_trace(model_dir, hash_params)
         record = dict(hash_params)
         record["env_at_export"] = env_at_export
         record["env_at_import"] = QEfficient.ENV_AT_IMPORT
@@ -266,10 +296,24 @@ class QEFFAutoModelForCausalLM(QEFFBaseModel):
             self._weights_offloaded = True
         return str(onnx_path)
 
+    def _tensor_names(self, subfunctions):
+        """Node output names of the traced graph, in the two styles upstream's NPI files list
+        (examples/disagg_serving/non_subfunction_120b_npi.yaml and subfunction_120b_npi.yaml, v1.21.0 to main)."""
+        names = ["/model/norm/CustomRMSNorm_output_0"]
+        for i in range(self.config["num_hidden_layers"]):
+            if subfunctions:
+                names.append("/model/layers.%d/QEffGptOssDecoderLayer%s_output_2" % (i, "" if i == 0 else ".%d" % (2 - i % 2)))
+            else:
+                names += ["/model/layers.%d/%s" % (i, n) for n in (
+                    "Add_output_0", "Add_1_output_0", "input_layernorm/CustomRMSNorm_output_0",
+                    "post_attention_layernorm/CustomRMSNorm_output_0")]
+        return names
+
     # ---------------------------------------------------------------- compile
 
     if constants.API == "1.21":
 
+        @recorded("compile")
         def compile(self, onnx_path=None, compile_dir=None, *, prefill_seq_len=32, ctx_len=128,
                     comp_ctx_lengths_prefill=None, comp_ctx_lengths_decode=None, batch_size=1,
                     full_batch_size=None, kv_cache_batch_size=None, num_devices=1, num_cores=16,
@@ -282,6 +326,7 @@ class QEFFAutoModelForCausalLM(QEFFBaseModel):
 
     else:
 
+        @recorded("compile")
         def compile(self, onnx_path=None, compile_dir=None, *, prefill_seq_len=32, ctx_len=128,
                     comp_ctx_lengths_prefill=None, comp_ctx_lengths_decode=None, batch_size=1,
                     full_batch_size=None, kv_cache_batch_size=None, num_devices=1, num_cores=16,
@@ -398,6 +443,13 @@ class QEFFAutoModelForCausalLM(QEFFBaseModel):
                         "kv_cache_prefix": prefix,
                         "dynamo": dynamo,
                     })
+                if constants.API != "1.21":
+                    # base/modeling_qeff.py get_onnx_path (v1.22.0+): transform() first, then export().
+                    spec = self._specializations(a, prefill_only, ctx_len)[0]
+                    spec = spec.get("symbols", spec)
+                    self.transform(ctx_len=int(spec["ctx_len"]), seq_len=int(spec["seq_len"]),
+                                   bs=int(spec["batch_size"]), num_devices=a["num_devices"],
+                                   qaic_config=compiler_options.get("qaic_config"))
                 onnx_path = self.export(**export_kwargs)
 
         options = {}
