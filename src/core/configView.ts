@@ -22,8 +22,13 @@ export interface StageView {
   fromPretrained: Node | undefined;
   env: Node | undefined;
   envProp: Prop | undefined;
-  /** from_pretrained.continuous_batching (or its misspelling) is true. */
+  /** from_pretrained.continuous_batching (or its misspelling) is true, or from_pretrained.full_batch_size is set. */
   cb: boolean;
+  /**
+   * from_pretrained.full_batch_size with a truthy value: from_pretrained pops it and turns continuous batching
+   * on, dropping the value (modeling_auto.py, QEFFAutoModelForCausalLM.from_pretrained, release/v1.21.6 .. main).
+   */
+  cbFromFullBatchSize: Prop | undefined;
 }
 
 export interface ConfigView {
@@ -60,12 +65,23 @@ export function stageView(key: StageKey, p: Prop): StageView | undefined {
     env: isObject(envProp?.value) ? envProp.value : undefined,
     envProp,
     cb: continuousBatching(fromPretrained),
+    cbFromFullBatchSize: fullBatchSizeAlias(fromPretrained),
   };
+}
+
+function fullBatchSizeAlias(fp: Node | undefined): Prop | undefined {
+  const p = prop(fp, 'full_batch_size');
+  const v = p?.value;
+  // Python truthiness: `if kwargs.pop("full_batch_size", None):`
+  const truthy = !!v && (v.type === 'number' ? v.value !== 0 : v.type === 'string' ? v.value !== ''
+    : v.type === 'boolean' ? v.value === true : v.type === 'null' ? false : (v.children?.length ?? 0) > 0);
+  return truthy ? p : undefined;
 }
 
 function continuousBatching(fp: Node | undefined): boolean {
   return booleanValue(prop(fp, 'continuous_batching')?.value) === true
-    || booleanValue(prop(fp, MISSPELLED_CB)?.value) === true;
+    || booleanValue(prop(fp, MISSPELLED_CB)?.value) === true
+    || !!fullBatchSizeAlias(fp);
 }
 
 export function buildView(root: Node, options: CheckOptions): ConfigView {
