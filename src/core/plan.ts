@@ -1,6 +1,7 @@
 // The plan: what each stage's Python process gets (from_pretrained kwargs, compile kwargs including the
 // ones the mode implies, env), plus the KV estimate. The runner and the script generator consume it.
 import { getNodeValue } from 'jsonc-parser';
+import { stageCcl } from './ccl';
 import { buildView, compileBool, compileInt, effectiveLengths, type StageView } from './configView';
 import { props, stringValue } from './jsonNodes';
 import { MISSPELLED_CB } from './knownKeys';
@@ -20,6 +21,8 @@ export interface StagePlan {
   kvSlots: number;
   kvBytesTotal: number | null;
   kvApproximate: boolean;
+  /** The compute-context-length list QEfficient compiles this stage with, after its rewrites (ccl.ts); null without CCL. */
+  ccl: { kwarg: 'comp_ctx_lengths_prefill' | 'comp_ctx_lengths_decode'; effective: number[]; ctxLen: number } | null;
 }
 
 export interface Plan {
@@ -78,6 +81,7 @@ function stagePlan(stage: StageView, family: Family | undefined, configDir: stri
     if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') env[p.name] = stringValue(p.value) ?? String(v);
   }
   const { psl, ctx } = effectiveLengths(stage);
+  const ccl = stageCcl(stage);
   const kv = family ? kvEstimate(family, stage.mode, {
     prefillSeqLen: psl, ctxLen: ctx,
     mxint8: compileBool(stage, 'mxint8_kv_cache').value ?? DEFAULTS.mxint8_kv_cache,
@@ -91,6 +95,7 @@ function stagePlan(stage: StageView, family: Family | undefined, configDir: stri
     kvSlots: kv?.slots ?? (compileInt(stage, 'kv_cache_batch_size').value ?? compileInt(stage, 'full_batch_size').value ?? compileInt(stage, 'batch_size').value ?? 1),
     kvBytesTotal: kv?.bytesTotal ?? null,
     kvApproximate: kv?.approximate ?? false,
+    ccl: ccl ? { kwarg: ccl.usedName, effective: ccl.effective, ctxLen: ccl.ctxLen } : null,
   };
 }
 

@@ -156,3 +156,28 @@ test('an NPI file is parsed again when its text changes (the parse is cached per
   text = 'FP32NodeInstanceNames:\n  - b\n';
   assert.ok(!codes().includes('QEFF-NPI-02'));
 });
+
+// Point 10 of issue 8: messages state the upstream reason per version. README vs example:
+// examples/disagg_serving/README.md and gpt_oss_disagg_mode_with_chunking.py (release/v1.21.6, release/v1.22.0, main).
+test('DEC-01 and NPI-03 say that upstream contradicts itself on decode with subfunctions, from 1.22', () => {
+  const text = '{ "model": "openai/gpt-oss-120b", "decode": { "mode": "full-kv", "compile": { "use_onnx_subfunctions": true, "node_precision_info": "npi/non_subfunction_120b_npi.yaml" } } }';
+  const at = (version: string | undefined, code: string) => run({ text, version }).find(d => d.code === code)?.message ?? '';
+  for (const version of ['1.22.0', '1.22.8', undefined]) {
+    for (const code of ['QEFF-DEC-01', 'QEFF-NPI-03']) {
+      const m = at(version, code);
+      assert.match(m, /README/, `${code} on ${version}`);
+      assert.match(m, /gpt_oss_disagg_mode_with_chunking\.py/, `${code} on ${version}`);
+      assert.doesNotMatch(m, /will not match/, `${code} on ${version}`);
+    }
+  }
+  assert.doesNotMatch(at('1.21', 'QEFF-DEC-01'), /compiles decode with use_onnx_subfunctions=True/);
+  assert.match(at('1.21', 'QEFF-NPI-03'), /will not match/);
+});
+
+test('DEC-02 on a blocking prefill says the graph changes, not that it is ignored', () => {
+  const c = CASES.find(x => x.name === 'retain_full_kv in a blocking prefill')!;
+  const m = run(c).find(d => d.code === 'QEFF-DEC-02')!.message;
+  assert.match(m, /not ignored/);
+  assert.match(m, /ctx_len KV axis/);
+  assert.doesNotMatch(m, /ignores it/);
+});
