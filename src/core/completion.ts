@@ -4,10 +4,9 @@ import { findNodeAtOffset, getLocation, type Node } from 'jsonc-parser';
 import { buildView } from './configView';
 import { prop, props } from './jsonNodes';
 import { FORBIDDEN_COMPILE_KWARGS } from './knownKeys';
-import { IMPLIED_KWARGS } from './rules/mode';
+import { MODE_TABLE } from './modeTable';
 import { parseDocument } from './parse';
 import { docOf, enumDocOf, resolveSchema, schemaAt, SCHEMA, type SchemaNode } from './schemaDocs';
-import type { Mode } from './types';
 
 export interface CompletionEntry {
   label: string;
@@ -23,16 +22,6 @@ export interface CompletionEntry {
   /** Accept when typed text matches this (for keys typed without the opening quote). */
   filterText?: string;
 }
-
-/** The kwargs each mode is about, offered first (config-rules.md and the design note). */
-const MODE_KWARGS: Record<Mode, string[]> = {
-  'blocking': ['prefill_seq_len', 'ctx_len', 'use_onnx_subfunctions', 'num_cores', 'num_devices', 'mxfp6_matmul', 'mxint8_kv_cache', 'node_precision_info', 'mos', 'aic_enable_depth_first'],
-  'chunking': ['prefill_seq_len', 'ctx_len', 'use_onnx_subfunctions', 'kv_cache_batch_size', 'full_batch_size', 'num_cores', 'num_devices', 'mxfp6_matmul', 'mxint8_kv_cache', 'node_precision_info', 'moe_prefill_packed_chunk_size', 'mos', 'aic_enable_depth_first', 'user_tiled'],
-  'swa-retain': ['ctx_len', 'full_batch_size', 'kv_cache_batch_size', 'num_cores', 'num_devices', 'mxfp6_matmul', 'mxint8_kv_cache', 'node_precision_info', 'mos', 'aic_enable_depth_first'],
-  'full-kv': ['ctx_len', 'full_batch_size', 'kv_cache_batch_size', 'num_cores', 'num_devices', 'mxfp6_matmul', 'mxint8_kv_cache', 'node_precision_info', 'mos', 'aic_enable_depth_first'],
-};
-const MODE_ENV: Partial<Record<Mode, string[]>> = { blocking: ['NUM_Q_BLOCKS', 'NUM_FFN_BLOCKS', 'ENABLE_OPT_SWA'] };
-const MODE_FROM_PRETRAINED = ['continuous_batching'];
 
 function escapeSnippet(s: string): string {
   return s.replace(/[\\$}]/g, m => '\\' + m);
@@ -88,8 +77,9 @@ function keyCompletions(text: string, offset: number, root: Node | undefined, ob
   const stageKey = objPath[0];
   const mode = root && (stageKey === 'prefill' || stageKey === 'decode')
     ? buildView(root, {}).stages.find(s => s.key === stageKey)?.mode : undefined;
-  const first = new Set(mode ? objPath[1] === 'compile' ? MODE_KWARGS[mode] : objPath[1] === 'env' ? MODE_ENV[mode] ?? [] : objPath[1] === 'from_pretrained' ? MODE_FROM_PRETRAINED : [] : []);
-  const implied = mode ? IMPLIED_KWARGS[mode] : {};
+  const info = mode ? MODE_TABLE[mode] : undefined;
+  const first = new Set(!info ? [] : objPath[1] === 'compile' ? info.kwargs : objPath[1] === 'env' ? info.env : objPath[1] === 'from_pretrained' ? info.fromPretrained : []);
+  const implied = info?.implied ?? {};
   const out: CompletionEntry[] = [];
   for (const [name, sub] of Object.entries(schema.properties)) {
     if (present.has(name) || (FORBIDDEN_COMPILE_KWARGS as readonly string[]).includes(name)) continue;

@@ -6,6 +6,7 @@ import { MISSPELLED_CB } from './knownKeys';
 import { DECODE_MODES, FAMILIES, PREFILL_MODES, type CheckOptions, type Family, type Mode, type StageKey } from './types';
 import { parseVersion, type Version } from './version';
 import { inferFamily } from './family';
+import { lengthsWithDefaults } from './modeTable';
 
 export interface StageView {
   key: StageKey;
@@ -128,10 +129,8 @@ export function isSet(p: Prop | undefined): p is Prop {
   return !!p && !!p.value && !isNull(p.value);
 }
 
-/** Effective prefill_seq_len and ctx_len with QEfficient's defaults (blocking: absent ctx_len = psl). */
+/** Effective prefill_seq_len and ctx_len with QEfficient's defaults of the stage's mode (modeTable.ts). */
 export function effectiveLengths(stage: StageView): { psl: number; ctx: number } {
-  const psl = compileInt(stage, 'prefill_seq_len').value ?? (stage.key === 'decode' ? 1 : 32);
-  const ctxGiven = compileInt(stage, 'ctx_len').value;
-  const ctx = ctxGiven ?? (stage.mode === 'blocking' ? psl : 128);
-  return { psl, ctx };
+  const mode = stage.mode ?? (stage.key === 'decode' ? 'swa-retain' : 'chunking');
+  return lengthsWithDefaults(mode, compileInt(stage, 'prefill_seq_len').value, compileInt(stage, 'ctx_len').value);
 }

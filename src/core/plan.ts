@@ -7,6 +7,7 @@ import { props, stringValue } from './jsonNodes';
 import { MISSPELLED_CB } from './knownKeys';
 import { kvEstimate } from './kvMemory';
 import { DEFAULTS } from './model';
+import { MODE_TABLE } from './modeTable';
 import { resolveConfigRelative } from './npiFile';
 import { parseDocument } from './parse';
 import type { CheckOptions, Family, Mode, StageKey } from './types';
@@ -74,7 +75,7 @@ function stagePlan(stage: StageView, family: Family | undefined, configDir: stri
     const v = compile[key];
     if (typeof v === 'string') compile[key] = resolveConfigRelative(configDir, v) ?? v;
   }
-  Object.assign(compile, IMPLIED_KWARGS_FOR_QEFF[stage.mode]);
+  Object.assign(compile, MODE_TABLE[stage.mode].passes);
   const env: Record<string, string> = {};
   for (const p of props(stage.env)) {
     const v = p.value ? getNodeValue(p.value) : undefined;
@@ -98,14 +99,3 @@ function stagePlan(stage: StageView, family: Family | undefined, configDir: stri
     ccl: ccl ? { kwarg: ccl.usedName, effective: ccl.effective, ctxLen: ccl.ctxLen } : null,
   };
 }
-
-/**
- * The mode-defining kwargs passed to compile(). Redundant "false" defaults are left out except
- * prefill_only=False for decode, which names the graph "Decode" in the specializations (qefficient-api.md §1.4).
- */
-const IMPLIED_KWARGS_FOR_QEFF: Record<Mode, Record<string, unknown>> = {
-  'blocking': { prefill_only: true },
-  'chunking': { prefill_only: true, enable_chunking: true },
-  'swa-retain': { prefill_seq_len: 1, prefill_only: false },
-  'full-kv': { prefill_seq_len: 1, prefill_only: false, retain_full_kv: true },
-};

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { processCcl } from '../../src/core/ccl';
 import { hoverAt } from '../../src/core/hover';
+import { MODE_TABLE } from '../../src/core/modeTable';
 import { formatBytes, kvEstimate, kvLengths } from '../../src/core/kvMemory';
 import { buildPlan, PlanError, type StagePlan } from '../../src/core/plan';
 import { isPythonIdentifier, pyKwargs, pyLiteral } from '../../src/core/pythonLiteral';
@@ -295,5 +296,23 @@ describe('compute-context-length lists', () => {
     const at = withCcl.indexOf('"comp_ctx_lengths_decode"') + 3;
     const h = hoverAt(withCcl, at);
     assert.ok(h?.markdown.includes('`comp_ctx_lengths_decode` = `[1024, 2048, 4096]`, ctx_len 4096'), h?.markdown);
+  });
+});
+
+describe('mode table', () => {
+  test('natural partners are symmetric and belong to the other stage', () => {
+    for (const [mode, info] of Object.entries(MODE_TABLE)) {
+      const partner = MODE_TABLE[info.partner];
+      assert.notEqual(partner.stage, info.stage, mode);
+      assert.equal(partner.partner, mode, mode);
+    }
+  });
+
+  test('what the plan passes is what the mode implies, minus redundant false defaults', () => {
+    for (const [mode, info] of Object.entries(MODE_TABLE)) {
+      for (const [k, v] of Object.entries(info.passes)) assert.equal(info.implied[k], v, `${mode}.${k}`);
+      const text = `{ "model": "openai/gpt-oss-20b", "${info.stage}": { "mode": "${mode}" } }`;
+      assert.deepEqual(stageOf(text, info.stage).compile, info.passes, mode);
+    }
   });
 });
