@@ -7,6 +7,7 @@ import { compilerFlagName, KNOWN_COMPILE_KEYS } from './knownKeys';
 import { formatBytes, kvEstimate } from './kvMemory';
 import { DEFAULTS } from './model';
 import { parseDocument } from './parse';
+import { ALL_VERSION_COMPILE_KEYS, compileTakes, versionFacts, versionsTaking, VERSION_TABLE } from './versionTable';
 import { docOf, enumDocOf, schemaAt } from './schemaDocs';
 import type { CheckOptions, Family } from './types';
 
@@ -38,6 +39,12 @@ export function hoverAt(text: string, offset: number, options: CheckOptions = {}
     if (doc) parts.push(`**${name}**\n\n${doc}`);
     else if (inCompile && !KNOWN_COMPILE_KEYS.includes(name)) {
       parts.push(`**${name}**\n\nNot a QEfficient keyword argument: QEfficient passes it to the compiler as \`${compilerFlagName(name)}\`, unchecked.`);
+    }
+  }
+  if (inCompile && isKey && ALL_VERSION_COMPILE_KEYS.includes(name)) {
+    const version = buildView(root, options).version;
+    if (!compileTakes(version, name)) {
+      parts.push(`**Not a keyword of ${version ? `QEfficient ${version.text}` : 'the latest QEfficient'}** (${versionFacts(version).branch}): it reaches the compiler as \`${compilerFlagName(name)}\`. Taken on ${versionsTaking(name).map(k => VERSION_TABLE[k].branch).join(', ')}.`);
     }
   }
   const stageKey = path[0];

@@ -5,6 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { processCcl } from '../../src/core/ccl';
 import { hoverAt } from '../../src/core/hover';
 import { MODE_TABLE } from '../../src/core/modeTable';
+import { parseVersion } from '../../src/core/version';
+import { versionKey } from '../../src/core/versionTable';
 import { formatBytes, kvEstimate, kvLengths } from '../../src/core/kvMemory';
 import { buildPlan, PlanError, type StagePlan } from '../../src/core/plan';
 import { isPythonIdentifier, pyKwargs, pyLiteral } from '../../src/core/pythonLiteral';
@@ -314,5 +316,21 @@ describe('mode table', () => {
       const text = `{ "model": "openai/gpt-oss-20b", "${info.stage}": { "mode": "${mode}" } }`;
       assert.deepEqual(stageOf(text, info.stage).compile, info.passes, mode);
     }
+  });
+});
+
+describe('version table', () => {
+  test('hover on a kwarg the target version does not take says it becomes a compiler flag', () => {
+    const text = '{ "model": "openai/gpt-oss-20b", "qefficientVersion": "1.21.6", "decode": { "mode": "full-kv", "compile": { "kv_cache_prefix": "dec0" } } }';
+    const h = hoverAt(text, text.indexOf('"kv_cache_prefix"') + 2);
+    assert.match(h?.markdown ?? '', /Not a keyword of QEfficient 1\.21\.6\*\* \(release\/v1\.21\.6\): it reaches the compiler as `-kv-cache-prefix`/);
+    const h22 = hoverAt(text.replace('1.21.6', '1.22.0'), text.indexOf('"kv_cache_prefix"') + 2);
+    assert.doesNotMatch(h22?.markdown ?? '', /Not a keyword/);
+  });
+
+  test('target versions map to the upstream branch the facts come from', () => {
+    const key = (v: string | undefined) => versionKey(parseVersion(v));
+    assert.deepEqual(['1.21', '1.21.6', '1.22', '1.22.7', '1.22.8.0', '1.23.0.dev0', undefined].map(key),
+      ['1.21', '1.21', '1.22.0', '1.22.0', '1.22.8', 'main', 'main']);
   });
 });
