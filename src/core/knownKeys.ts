@@ -13,8 +13,6 @@ export const COMPILER_OPTIONS = [
 /** Keys a typo may be aimed at (OPT-01): every version's kwargs (versionTable.ts) and the known compiler options. */
 export const KNOWN_COMPILE_KEYS: readonly string[] = [...ALL_VERSION_COMPILE_KEYS, ...FORBIDDEN_COMPILE_KWARGS, ...COMPILER_OPTIONS];
 
-export const BLOCKING_ENV_VARS = ['NUM_Q_BLOCKS', 'NUM_FFN_BLOCKS', 'ENABLE_OPT_SWA'] as const;
-
 /** The kwarg QEfficient's README misspells; it counts as continuous_batching for every rule but CB-05. */
 export const MISSPELLED_CB = 'continous_batching';
 

@@ -27,6 +27,12 @@ export interface ModeInfo {
   meaning: string;
 }
 
+/**
+ * The variables QEfficient reads while tracing the blocking prefill graph (gpt_oss/modeling_gpt_oss.py and
+ * modeling_auto.py, release/v1.21.6 .. main); no other graph reads them.
+ */
+export const BLOCKING_ENV = ['NUM_Q_BLOCKS', 'NUM_FFN_BLOCKS', 'ENABLE_OPT_SWA'] as const;
+
 const COMMON = ['num_cores', 'num_devices', 'mxfp6_matmul', 'mxint8_kv_cache', 'node_precision_info'];
 const DECODE_KWARGS = ['ctx_len', 'full_batch_size', 'kv_cache_batch_size', ...COMMON, 'mos', 'aic_enable_depth_first'];
 
@@ -37,7 +43,7 @@ export const MODE_TABLE: Record<Mode, ModeInfo> = {
     implied: { prefill_only: true, enable_chunking: false },
     kwargs: ['prefill_seq_len', 'ctx_len', 'use_onnx_subfunctions', ...COMMON, 'mos', 'aic_enable_depth_first'],
     fromPretrained: [],
-    env: ['NUM_Q_BLOCKS', 'NUM_FFN_BLOCKS', 'ENABLE_OPT_SWA'],
+    env: BLOCKING_ENV,
     defaultPrefillSeqLen: DEFAULTS.prefill_seq_len,
     defaultCtxLen: 'prefill_seq_len',
     partner: 'swa-retain',

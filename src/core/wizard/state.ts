@@ -2,7 +2,7 @@
 // the extension on save), the defaults per mode and which parameters each mode uses. Pure: no vscode, no DOM.
 import { familyFromModelId } from '../family';
 import { Q_BLOCK_SIZE } from '../model';
-import { MODE_TABLE } from '../modeTable';
+import { BLOCKING_ENV, MODE_TABLE } from '../modeTable';
 import { DECODE_MODES, PREFILL_MODES, type Family, type Mode, type StageKey } from '../types';
 
 export type StageChoice = 'prefill' | 'decode' | 'both';
@@ -14,7 +14,7 @@ export const TEXT_PARAMS = ['prefill_seq_len', 'ctx_len', 'num_cores', 'num_devi
 /** Checkboxes (null = not written: QEfficient's default, false, applies). */
 export const BOOL_PARAMS = ['mxfp6_matmul', 'mxint8_kv_cache', 'use_onnx_subfunctions', 'continuous_batching'] as const;
 /** Environment variables of the exporting process (blocking only), as strings ('' = not set). */
-export const ENV_PARAMS = ['NUM_Q_BLOCKS', 'NUM_FFN_BLOCKS', 'ENABLE_OPT_SWA'] as const;
+export const ENV_PARAMS = BLOCKING_ENV;
 
 export type TextParam = typeof TEXT_PARAMS[number];
 export type BoolParam = typeof BOOL_PARAMS[number];
