@@ -33,6 +33,10 @@ const D_SWA = '{ "mode": "swa-retain", "compile": { "ctx_len": 256 } }';
 
 export const CLEAN_CONFIGS = [pair(P_CHUNK, D_FULL), pair(P_BLOCK, D_SWA)];
 
+/** A blocking prefill with subfunctions, the given prefill_seq_len and env entries, paired with swa-retain decode. */
+const blocking = (psl: number, env: string) =>
+  pair(`{ "mode": "blocking", "compile": { "prefill_seq_len": ${psl}, "use_onnx_subfunctions": true }, "env": { ${env} } }`, D_SWA);
+
 const f = (code: string, name: string, text: string, more: Partial<RuleCase> = {}): RuleCase => ({ code, name, text, fires: true, ...more });
 const n = (code: string, name: string, text: string, more: Partial<RuleCase> = {}): RuleCase => ({ code, name, text, fires: false, ...more });
 
@@ -117,18 +121,18 @@ export const CASES: RuleCase[] = [
   n('QEFF-PB-04', 'digit string and number', pair('{ "mode": "blocking", "compile": { "prefill_seq_len": 256, "use_onnx_subfunctions": true }, "env": { "NUM_Q_BLOCKS": "2", "NUM_FFN_BLOCKS": 4 } }', D_SWA)),
   // 1.21 reads NUM_Q_BLOCKS from the env; 1.22+ takes prefill_seq_len // 256 (modeling_auto.py,
   // get_seq_len_and_handle_specialized_prefill_model, release/v1.21.6 vs release/v1.22.0).
-  f('QEFF-PB-05', 'on 1.21 env NUM_Q_BLOCKS 2 against NUM_FFN_BLOCKS 3', pair('{ "mode": "blocking", "compile": { "prefill_seq_len": 256, "use_onnx_subfunctions": true }, "env": { "NUM_Q_BLOCKS": ⟦"2"⟧, "NUM_FFN_BLOCKS": "3" } }', D_SWA), { version: '1.21' }),
-  f('QEFF-PB-05', 'on 1.21 without NUM_Q_BLOCKS, psl // 256 = 2 against NUM_FFN_BLOCKS 3', pair('{ "mode": "blocking", "compile": { "prefill_seq_len": 512, "use_onnx_subfunctions": true }, "env": { "NUM_FFN_BLOCKS": ⟦"3"⟧ } }', D_SWA), { version: '1.21' }),
-  f('QEFF-PB-05', 'on 1.22 psl // 256 = 2 against NUM_FFN_BLOCKS 3', pair('{ "mode": "blocking", "compile": { "prefill_seq_len": 512, "use_onnx_subfunctions": true }, "env": { "NUM_FFN_BLOCKS": ⟦"3"⟧ } }', D_SWA), { version: '1.22.0' }),
-  f('QEFF-PB-05', 'on 1.22 the env NUM_Q_BLOCKS does not rescue it', pair('{ "mode": "blocking", "compile": { "prefill_seq_len": 512, "use_onnx_subfunctions": true }, "env": { "NUM_Q_BLOCKS": "3", "NUM_FFN_BLOCKS": ⟦"3"⟧ } }', D_SWA)),
-  n('QEFF-PB-05', 'on 1.22 the env NUM_Q_BLOCKS 2 is not read: psl // 256 = 1 and 3 agree', pair('{ "mode": "blocking", "compile": { "prefill_seq_len": 256, "use_onnx_subfunctions": true }, "env": { "NUM_Q_BLOCKS": "2", "NUM_FFN_BLOCKS": "3" } }', D_SWA)),
-  n('QEFF-PB-05', '4 and 2', pair('{ "mode": "blocking", "compile": { "prefill_seq_len": 512, "use_onnx_subfunctions": true }, "env": { "NUM_Q_BLOCKS": "2", "NUM_FFN_BLOCKS": "4" } }', D_SWA)),
+  f('QEFF-PB-05', 'on 1.21 env NUM_Q_BLOCKS 2 against NUM_FFN_BLOCKS 3', blocking(256, '"NUM_Q_BLOCKS": ⟦"2"⟧, "NUM_FFN_BLOCKS": "3"'), { version: '1.21' }),
+  f('QEFF-PB-05', 'on 1.21 without NUM_Q_BLOCKS, psl // 256 = 2 against NUM_FFN_BLOCKS 3', blocking(512, '"NUM_FFN_BLOCKS": ⟦"3"⟧'), { version: '1.21' }),
+  f('QEFF-PB-05', 'on 1.22 psl // 256 = 2 against NUM_FFN_BLOCKS 3', blocking(512, '"NUM_FFN_BLOCKS": ⟦"3"⟧'), { version: '1.22.0' }),
+  f('QEFF-PB-05', 'on 1.22 the env NUM_Q_BLOCKS does not rescue it', blocking(512, '"NUM_Q_BLOCKS": "3", "NUM_FFN_BLOCKS": ⟦"3"⟧')),
+  n('QEFF-PB-05', 'on 1.22 the env NUM_Q_BLOCKS 2 is not read: psl // 256 = 1 and 3 agree', blocking(256, '"NUM_Q_BLOCKS": "2", "NUM_FFN_BLOCKS": "3"')),
+  n('QEFF-PB-05', '4 and 2', blocking(512, '"NUM_Q_BLOCKS": "2", "NUM_FFN_BLOCKS": "4"')),
   // The export hash keeps prefill_seq_len // 256 while the opt-SWA graph reads the env (modeling_auto.py and
   // gpt_oss/modeling_gpt_oss.py opt_eager_attention_forward_blocked, release/v1.22.0 .. main).
-  f('QEFF-PB-08', 'NUM_Q_BLOCKS 4 with prefill_seq_len 512 and opt-SWA', pair('{ "mode": "blocking", "compile": { "prefill_seq_len": 512, "use_onnx_subfunctions": true }, "env": { "ENABLE_OPT_SWA": "1", "NUM_Q_BLOCKS": ⟦"4"⟧ } }', D_SWA), { severity: 'warning' }),
-  f('QEFF-PB-08', 'NUM_Q_BLOCKS 1 with prefill_seq_len 512, a number', pair('{ "mode": "blocking", "compile": { "prefill_seq_len": 512, "use_onnx_subfunctions": true }, "env": { "NUM_Q_BLOCKS": ⟦1⟧ } }', D_SWA), { version: '1.22.8' }),
-  n('QEFF-PB-08', 'NUM_Q_BLOCKS = prefill_seq_len // 256', pair('{ "mode": "blocking", "compile": { "prefill_seq_len": 512, "use_onnx_subfunctions": true }, "env": { "ENABLE_OPT_SWA": "1", "NUM_Q_BLOCKS": "2" } }', D_SWA)),
-  n('QEFF-PB-08', 'on 1.21 the env drives both the hash and the graph', pair('{ "mode": "blocking", "compile": { "prefill_seq_len": 512, "use_onnx_subfunctions": true }, "env": { "ENABLE_OPT_SWA": "1", "NUM_Q_BLOCKS": "4" } }', D_SWA), { version: '1.21.6' }),
+  f('QEFF-PB-08', 'NUM_Q_BLOCKS 4 with prefill_seq_len 512 and opt-SWA', blocking(512, '"ENABLE_OPT_SWA": "1", "NUM_Q_BLOCKS": ⟦"4"⟧'), { severity: 'warning' }),
+  f('QEFF-PB-08', 'NUM_Q_BLOCKS 1 with prefill_seq_len 512, a number', blocking(512, '"NUM_Q_BLOCKS": ⟦1⟧'), { version: '1.22.8' }),
+  n('QEFF-PB-08', 'NUM_Q_BLOCKS = prefill_seq_len // 256', blocking(512, '"ENABLE_OPT_SWA": "1", "NUM_Q_BLOCKS": "2"')),
+  n('QEFF-PB-08', 'on 1.21 the env drives both the hash and the graph', blocking(512, '"ENABLE_OPT_SWA": "1", "NUM_Q_BLOCKS": "4"'), { version: '1.21.6' }),
   f('QEFF-PB-06', 'ENABLE_OPT_SWA true (over schema and ENV-02)', pair('{ "mode": "blocking", "compile": { "prefill_seq_len": 256, "use_onnx_subfunctions": true }, "env": { "NUM_Q_BLOCKS": 1, "ENABLE_OPT_SWA": ⟦true⟧ } }', D_SWA)),
   f('QEFF-PB-06', 'ENABLE_OPT_SWA "yes"', pair('{ "mode": "blocking", "compile": { "prefill_seq_len": 256, "use_onnx_subfunctions": true }, "env": { "NUM_Q_BLOCKS": 1, "ENABLE_OPT_SWA": ⟦"yes"⟧ } }', D_SWA)),
   n('QEFF-ENV-02', 'PB-06 wins over ENV-02', pair('{ "mode": "blocking", "compile": { "prefill_seq_len": 256, "use_onnx_subfunctions": true }, "env": { "NUM_Q_BLOCKS": 1, "ENABLE_OPT_SWA": true } }', D_SWA)),
