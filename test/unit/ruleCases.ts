@@ -84,6 +84,7 @@ export const CASES: RuleCase[] = [
   // from_pretrained pops full_batch_size and sets continuous_batching=True (modeling_auto.py, release/v1.21.6 .. main).
   f('QEFF-CB-06', 'full_batch_size in from_pretrained', pair(P_CHUNK, '{ "mode": "full-kv", "from_pretrained": { ⟦"full_batch_size"⟧: 8 }, "compile": { "ctx_len": 4096, "full_batch_size": 4 } }'), { severity: 'warning' }),
   f('QEFF-CB-06', 'full_batch_size beside continuous_batching', pair(P_CHUNK, '{ "mode": "full-kv", "from_pretrained": { "continuous_batching": true, ⟦"full_batch_size"⟧: 8 }, "compile": { "ctx_len": 4096, "full_batch_size": 4 } }')),
+  f('QEFF-CB-06', 'full_batch_size overrides continuous_batching false', pair(P_CHUNK, '{ "mode": "full-kv", "from_pretrained": { "continuous_batching": false, ⟦"full_batch_size"⟧: 8 }, "compile": { "ctx_len": 4096, "full_batch_size": 4 } }')),
   n('QEFF-CB-06', 'full_batch_size 0 in from_pretrained is falsy: CB stays off', pair(P_CHUNK, '{ "mode": "full-kv", "from_pretrained": { "full_batch_size": 0 }, "compile": { "ctx_len": 4096 } }')),
   f('QEFF-CB-02', 'CB on via from_pretrained full_batch_size: decode needs compile full_batch_size', pair(P_CHUNK, '{ "mode": "full-kv", "from_pretrained": { "full_batch_size": 4 }, ⟦"compile"⟧: { "ctx_len": 4096 } }')),
   f('QEFF-PB-02', 'CB via from_pretrained full_batch_size in blocking', pair('{ "mode": ⟦"blocking"⟧, "from_pretrained": { "full_batch_size": 4 }, "compile": { "prefill_seq_len": 256, "use_onnx_subfunctions": true } }', D_SWA)),

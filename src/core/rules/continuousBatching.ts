@@ -18,17 +18,24 @@ function checkStage(ctx: RuleContext, stage: StageView): void {
   if (alias?.value) {
     // CB-06: from_pretrained pops full_batch_size, sets continuous_batching=True and drops the value
     // (modeling_auto.py, QEFFAutoModelForCausalLM.from_pretrained, release/v1.21.6 .. main).
-    const hasCb = !!prop(stage.fromPretrained, 'continuous_batching');
+    const cbProp = prop(stage.fromPretrained, 'continuous_batching');
     const value = JSON.stringify(alias.value.value);
+    // Removing the alias must not turn CB off: an explicit continuous_batching becomes true first.
+    const fix: Fix = !cbProp
+      ? { title: 'Replace with "continuous_batching": true', edits: [
+        ...ctx.fix.renameKey('', alias.key, 'continuous_batching').edits,
+        ...ctx.fix.replaceValue('', alias.value, true).edits,
+      ] }
+      : cbProp.value?.value === true || !cbProp.value
+        ? ctx.fix.remove('Remove "full_batch_size" (continuous_batching is set)', alias)
+        : { title: 'Set "continuous_batching": true and remove "full_batch_size"', edits: [
+          ...ctx.fix.replaceValue('', cbProp.value, true).edits,
+          ...ctx.fix.remove('', alias).edits,
+        ] };
     ctx.report({
       code: 'QEFF-CB-06', node: alias.key, stage,
-      message: `from_pretrained(full_batch_size=${value}) turns continuous batching on but its value is dropped (QEfficient pops it with a DeprecationWarning): the QPC's batch comes from compile's full_batch_size. Write "continuous_batching": true here and put full_batch_size in "compile".`,
-      fixes: [hasCb
-        ? ctx.fix.remove('Remove "full_batch_size" (continuous_batching is set)', alias)
-        : { title: 'Replace with "continuous_batching": true', edits: [
-          ...ctx.fix.renameKey('', alias.key, 'continuous_batching').edits,
-          ...ctx.fix.replaceValue('', alias.value, true).edits,
-        ] }],
+      message: `from_pretrained(full_batch_size=${value}) turns continuous batching on${cbProp?.value?.value === false ? ', overriding "continuous_batching": false,' : ''} but its value is dropped (QEfficient pops it with a DeprecationWarning): the QPC's batch comes from compile's full_batch_size. Write "continuous_batching": true here and put full_batch_size in "compile".`,
+      fixes: [fix],
     });
   }
   const fbs = compileInt(stage, 'full_batch_size');
