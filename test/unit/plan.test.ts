@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { processCcl } from '../../src/core/ccl';
+import { completionsAt } from '../../src/core/completion';
 import { hoverAt } from '../../src/core/hover';
 import { MODE_TABLE } from '../../src/core/modeTable';
 import { parseVersion } from '../../src/core/version';
@@ -332,5 +333,19 @@ describe('version table', () => {
     const key = (v: string | undefined) => versionKey(parseVersion(v));
     assert.deepEqual(['1.21', '1.21.6', '1.22', '1.22.7', '1.22.8.0', '1.23.0.dev0', undefined].map(key),
       ['1.21', '1.21', '1.22.0', '1.22.0', '1.22.8', 'main', 'main']);
+  });
+});
+
+describe('completion per version', () => {
+  const text = '{ "model": "openai/gpt-oss-20b", "qefficientVersion": "1.21", "decode": { "mode": "full-kv", "compile": { "" } } }';
+  const labels = (t: string, version?: string) => completionsAt(t, t.indexOf('{ "" }') + 3, { qefficientVersion: version }).map(c => c.label);
+
+  test('compile keys the target version does not take are not offered (QEFF-VER-01 would flag them)', () => {
+    const on121 = labels(text);
+    assert.ok(on121.includes('ctx_len'), on121.join());
+    assert.ok(!on121.includes('kv_cache_prefix') && !on121.includes('mdp_num_partitions'), on121.join());
+    const latest = labels(text.replace('"qefficientVersion": "1.21", ', ''));
+    assert.ok(latest.includes('kv_cache_prefix') && latest.includes('mdp_num_partitions'), latest.join());
+    assert.ok(!labels(text.replace('"qefficientVersion": "1.21", ', ''), '1.21.6').includes('kv_cache_prefix'));
   });
 });
