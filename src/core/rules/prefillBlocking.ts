@@ -94,9 +94,12 @@ function checkStage(ctx: RuleContext, stage: StageView): void {
     const hi = Math.max(qEff, f.value!);
     if (hi % qEff !== 0 || hi % f.value! !== 0) {
       const fromEnv = qSource === 'env' && q?.ok;
+      const qText = fromEnv
+        ? `NUM_Q_BLOCKS=${qEff}`
+        : `The ${qEff} Q blocks (prefill_seq_len ${psl.value} // 256${qSource === 'psl' ? '; since 1.22 NUM_Q_BLOCKS is not read here' : ''})`;
       ctx.report({
         code: 'QEFF-PB-05', node: fromEnv && qBlocks?.value ? qBlocks.value : ffnBlocks.value, stage,
-        message: `${fromEnv ? `NUM_Q_BLOCKS=${qEff}` : `The ${qEff} Q blocks (prefill_seq_len ${psl.value} // 256${qSource === 'env' ? '' : ', the only source since 1.22; NUM_Q_BLOCKS is not read here'})`} and NUM_FFN_BLOCKS=${f.value}: the larger must be a multiple of the smaller, or QEfficient raises "seq_len is not divisible by either num_ffn_blocks or num_q_blocks".`,
+        message: `${qText} and NUM_FFN_BLOCKS=${f.value}: the larger must be a multiple of the smaller, or QEfficient raises "seq_len is not divisible by either num_ffn_blocks or num_q_blocks".`,
       });
     }
   }
