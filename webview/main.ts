@@ -5,7 +5,7 @@
 import { familyFromModelId } from '../src/core/family';
 import type { Diagnostic, Mode, StageKey } from '../src/core/types';
 import {
-  analyse, applyChange, isBoolParam, markSaved, isRelevant, kvText, MODE_FACTS, MODES_OF, NATURAL_DECODE, paramField, stageKeys,
+  analyse, applyChange, isBoolParam, markSaved, isRelevant, kvText, MODE_FACTS, MODES_OF, naturalDecode, paramField, stageKeys,
   stageKv, STEPS, type Analysis, type FileCache, type HostMessage, type ModeFacts, type ParamName, type WebviewMessage,
   type WizardChange, type WizardState,
 } from '../src/core/wizard';
@@ -362,7 +362,7 @@ class WizardApp {
         group.el, diags, this.modeTable(stage, modes.map(m => MODE_FACTS[m]))));
     }
     if (s.stages === 'both' && s.prefill.mode && s.decode.mode) {
-      const natural = NATURAL_DECODE[s.prefill.mode as 'blocking' | 'chunking'] === s.decode.mode;
+      const natural = naturalDecode(s.prefill.mode as 'blocking' | 'chunking') === s.decode.mode;
       out.push(h('p', { class: natural ? 'pair natural' : 'pair' }, natural
         ? `${s.prefill.mode} + ${s.decode.mode} is a natural pair: the KV layout prefill hands over is the one decode keeps.`
         : `${s.prefill.mode} + ${s.decode.mode} is not a natural pair: the natural pairs are blocking + swa-retain (least DDR) and chunking + full-kv (prefix caching, multi-turn chat).`));

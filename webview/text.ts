@@ -78,8 +78,8 @@ export const PARAM_TEXT: Record<ParamName, ParamText> = {
       ? 'Prefix caching: serve several conversations and reuse their caches. Needs kv_cache_batch_size.'
       : 'Continuous batching: decode several sequences at once. Needs full_batch_size.',
   },
-  NUM_Q_BLOCKS: { label: 'NUM_Q_BLOCKS (env)', help: () => 'Number of Q blocks in attention, usually prefill_seq_len / 256.' },
-  NUM_FFN_BLOCKS: { label: 'NUM_FFN_BLOCKS (env)', help: () => 'Number of blocks in the FFN. The larger of the two block counts must be a multiple of the smaller.' },
+  NUM_Q_BLOCKS: { label: 'NUM_Q_BLOCKS (env)', help: () => 'Number of Q blocks in attention. QEfficient 1.21 reads it for the blocking export; since 1.22 the Q blocks are prefill_seq_len / 256 and this is read only by optimized SWA, so keep it equal to prefill_seq_len / 256.' },
+  NUM_FFN_BLOCKS: { label: 'NUM_FFN_BLOCKS (env)', help: () => 'Number of blocks in the FFN. Setting it at all switches on the blocked FFN; upstream\'s example leaves it unset. The larger of the Q and FFN block counts must be a multiple of the smaller.' },
   ENABLE_OPT_SWA: {
     label: 'ENABLE_OPT_SWA (env)',
     help: () => 'Optimized sliding-window attention: "1" uses only the valid KVs of each block in attention, reducing MACs.',

@@ -120,6 +120,7 @@ function plan(args: string[], io: Io): number {
       s.kvBytesPerSlot === null
         ? '  kv: unknown (family unknown)'
         : `  kv: ${formatBytes(s.kvBytesPerSlot, s.kvApproximate)} per slot x ${s.kvSlots} slots = ${formatBytes(s.kvBytesTotal!, s.kvApproximate)} (kvBytesPerSlot ${s.kvBytesPerSlot}, kvSlots ${s.kvSlots}, kvBytesTotal ${s.kvBytesTotal})`);
+    if (s.ccl) lines.push(`  ccl: ${s.ccl.kwarg} ${JSON.stringify(s.ccl.effective)} as QEfficient compiles it, ctx_len ${s.ccl.ctxLen}`);
   }
   if (!p.stages.length) lines.push('', 'no stage with a valid mode');
   io.stdout(lines.join('\n') + '\n');

@@ -4,6 +4,8 @@ import { buildView } from './configView';
 import { LineIndex } from './lineIndex';
 import { parseDocument } from './parse';
 import { RuleContext, type Rule, type RuleDiagnostic } from './ruleContext';
+import { ruleInfo } from './ruleRegistry';
+import { cclRules } from './rules/ccl';
 import { continuousBatchingRules } from './rules/continuousBatching';
 import { decodeRules } from './rules/decode';
 import { environmentRules } from './rules/environment';
@@ -19,18 +21,8 @@ import type { CheckOptions, Diagnostic } from './types';
 
 const RULES: Rule[] = [
   structureRules, modeRules, continuousBatchingRules, prefillBlockingRules, prefillChunkingRules,
-  environmentRules, decodeRules, subfunctionsNpiRules, pairingRules, generalRules,
+  environmentRules, decodeRules, subfunctionsNpiRules, pairingRules, generalRules, cclRules,
 ];
-
-/** Where two rules claim the same fault, the first wins (config-rules.md, "One fault, one diagnostic"). */
-const SAME_PLACE: [winner: string, loser: string][] = [
-  ['QEFF-MODE-01', 'QEFF-PB-01'],
-  ['QEFF-CTX-01', 'QEFF-PC-01'],
-  ['QEFF-CTX-01', 'QEFF-PB-03'],
-  ['QEFF-CORES-01', 'QEFF-PC-02'],
-  ['QEFF-PB-06', 'QEFF-ENV-02'],
-];
-const SAME_STAGE: [winner: string, loser: string][] = [['QEFF-PB-02', 'QEFF-CB-01']];
 
 const MAX_PARSE_DIAGNOSTICS = 100;
 
@@ -58,14 +50,10 @@ export function checkTree(text: string, lines: LineIndex, root: Node, options: C
   return all.sort((a, b) => a.offset - b.offset || a.code.localeCompare(b.code));
 }
 
+/** Where two rules claim the same fault, the registry names the winner (docs/rules.md, "One fault, one diagnostic"). */
 function resolveOverlaps(diags: RuleDiagnostic[]): RuleDiagnostic[] {
-  const at = (d: RuleDiagnostic) => `${d.code}@${d.offset}:${d.length}`;
-  const inStage = (d: RuleDiagnostic) => `${d.code}@${d.stage ?? ''}`;
-  const places = new Set(diags.map(at));
-  const stages = new Set(diags.map(inStage));
-  return diags.filter(d =>
-    !SAME_PLACE.some(([w, l]) => d.code === l && places.has(`${w}@${d.offset}:${d.length}`))
-    && !SAME_STAGE.some(([w, l]) => d.code === l && stages.has(`${w}@${d.stage ?? ''}`)));
+  const places = new Set(diags.map(d => `${d.code}@${d.offset}:${d.length}`));
+  return diags.filter(d => !ruleInfo(d.code)?.yieldsAtSamePlace?.some(w => places.has(`${w}@${d.offset}:${d.length}`)));
 }
 
 function strip(d: RuleDiagnostic): Diagnostic {

@@ -4,10 +4,11 @@ import { findNodeAtOffset, getLocation, type Node } from 'jsonc-parser';
 import { buildView } from './configView';
 import { prop, props } from './jsonNodes';
 import { FORBIDDEN_COMPILE_KWARGS } from './knownKeys';
-import { IMPLIED_KWARGS } from './rules/mode';
+import { MODE_TABLE } from './modeTable';
+import type { CheckOptions } from './types';
+import { ALL_VERSION_COMPILE_KEYS, compileTakes } from './versionTable';
 import { parseDocument } from './parse';
 import { docOf, enumDocOf, resolveSchema, schemaAt, SCHEMA, type SchemaNode } from './schemaDocs';
-import type { Mode } from './types';
 
 export interface CompletionEntry {
   label: string;
@@ -23,16 +24,6 @@ export interface CompletionEntry {
   /** Accept when typed text matches this (for keys typed without the opening quote). */
   filterText?: string;
 }
-
-/** The kwargs each mode is about, offered first (config-rules.md and the design note). */
-const MODE_KWARGS: Record<Mode, string[]> = {
-  'blocking': ['prefill_seq_len', 'ctx_len', 'use_onnx_subfunctions', 'num_cores', 'num_devices', 'mxfp6_matmul', 'mxint8_kv_cache', 'node_precision_info', 'mos', 'aic_enable_depth_first'],
-  'chunking': ['prefill_seq_len', 'ctx_len', 'use_onnx_subfunctions', 'kv_cache_batch_size', 'full_batch_size', 'num_cores', 'num_devices', 'mxfp6_matmul', 'mxint8_kv_cache', 'node_precision_info', 'moe_prefill_packed_chunk_size', 'mos', 'aic_enable_depth_first', 'user_tiled'],
-  'swa-retain': ['ctx_len', 'full_batch_size', 'kv_cache_batch_size', 'num_cores', 'num_devices', 'mxfp6_matmul', 'mxint8_kv_cache', 'node_precision_info', 'mos', 'aic_enable_depth_first'],
-  'full-kv': ['ctx_len', 'full_batch_size', 'kv_cache_batch_size', 'num_cores', 'num_devices', 'mxfp6_matmul', 'mxint8_kv_cache', 'node_precision_info', 'mos', 'aic_enable_depth_first'],
-};
-const MODE_ENV: Partial<Record<Mode, string[]>> = { blocking: ['NUM_Q_BLOCKS', 'NUM_FFN_BLOCKS', 'ENABLE_OPT_SWA'] };
-const MODE_FROM_PRETRAINED = ['continuous_batching'];
 
 function escapeSnippet(s: string): string {
   return s.replace(/[\\$}]/g, m => '\\' + m);
@@ -54,11 +45,12 @@ const DEFAULT_NUMBERS: Record<string, number> = {
   batch_size: 1, mos: 1, moe_prefill_packed_chunk_size: 256, mdp_num_partitions: 1, NUM_Q_BLOCKS: 1, NUM_FFN_BLOCKS: 1,
 };
 
-export function completionsAt(text: string, offset: number): CompletionEntry[] {
+/** `options.qefficientVersion`: the caller's target version (the config's own wins), for the kwargs offered. */
+export function completionsAt(text: string, offset: number, options: Pick<CheckOptions, 'qefficientVersion'> = {}): CompletionEntry[] {
   const { root } = parseDocument(text);
   const loc = getLocation(text, offset);
   const node = root ? findNodeAtOffset(root, offset, true) : undefined;
-  if (loc.isAtPropertyKey || (!root && offset <= 1)) return keyCompletions(text, offset, root, loc.path.slice(0, -1), node);
+  if (loc.isAtPropertyKey || (!root && offset <= 1)) return keyCompletions(text, offset, root, loc.path.slice(0, -1), node, options);
   return valueCompletions(offset, loc.path, node);
 }
 
@@ -77,7 +69,7 @@ function objectAt(root: Node | undefined, path: (string | number)[]): Node | und
   return node?.type === 'object' ? node : undefined;
 }
 
-function keyCompletions(text: string, offset: number, root: Node | undefined, objPath: (string | number)[], node: Node | undefined): CompletionEntry[] {
+function keyCompletions(text: string, offset: number, root: Node | undefined, objPath: (string | number)[], node: Node | undefined, options: Pick<CheckOptions, 'qefficientVersion'>): CompletionEntry[] {
   const schema = schemaAt(objPath);
   if (!schema?.properties) return [];
   const obj = objectAt(root, objPath);
@@ -86,14 +78,17 @@ function keyCompletions(text: string, offset: number, root: Node | undefined, ob
   const hasColonAfter = /^\s*:/.test(text.slice(range.offset + range.length));
   const needsComma = /^\s*"/.test(text.slice(range.offset + range.length)) && !hasColonAfter;
   const stageKey = objPath[0];
-  const mode = root && (stageKey === 'prefill' || stageKey === 'decode')
-    ? buildView(root, {}).stages.find(s => s.key === stageKey)?.mode : undefined;
-  const first = new Set(mode ? objPath[1] === 'compile' ? MODE_KWARGS[mode] : objPath[1] === 'env' ? MODE_ENV[mode] ?? [] : objPath[1] === 'from_pretrained' ? MODE_FROM_PRETRAINED : [] : []);
-  const implied = mode ? IMPLIED_KWARGS[mode] : {};
+  const view = root && (stageKey === 'prefill' || stageKey === 'decode') ? buildView(root, options) : undefined;
+  const mode = view?.stages.find(s => s.key === stageKey)?.mode;
+  const info = mode ? MODE_TABLE[mode] : undefined;
+  const first = new Set(!info ? [] : objPath[1] === 'compile' ? info.kwargs : objPath[1] === 'env' ? info.env : objPath[1] === 'from_pretrained' ? info.fromPretrained : []);
+  const implied = info?.implied ?? {};
   const out: CompletionEntry[] = [];
   for (const [name, sub] of Object.entries(schema.properties)) {
     if (present.has(name) || (FORBIDDEN_COMPILE_KWARGS as readonly string[]).includes(name)) continue;
     if (objPath[1] === 'compile' && name in implied) continue; // the mode sets it
+    // A kwarg of other QEfficient versions would reach the target's compiler as a flag (QEFF-VER-01).
+    if (objPath[1] === 'compile' && view && ALL_VERSION_COMPILE_KEYS.includes(name) && !compileTakes(view.version, name)) continue;
     if (objPath[1] === 'compile' && stageKey === 'prefill' && name === 'retain_full_kv') continue;
     if (objPath[1] === 'env' && stageKey === 'decode') continue;
     if (objPath[1] === 'env' && mode === 'chunking') continue;

@@ -6,6 +6,7 @@ import { MISSPELLED_CB } from './knownKeys';
 import { DECODE_MODES, FAMILIES, PREFILL_MODES, type CheckOptions, type Family, type Mode, type StageKey } from './types';
 import { parseVersion, type Version } from './version';
 import { inferFamily } from './family';
+import { lengthsWithDefaults } from './modeTable';
 
 export interface StageView {
   key: StageKey;
@@ -22,8 +23,13 @@ export interface StageView {
   fromPretrained: Node | undefined;
   env: Node | undefined;
   envProp: Prop | undefined;
-  /** from_pretrained.continuous_batching (or its misspelling) is true. */
+  /** from_pretrained.continuous_batching (or its misspelling) is true, or from_pretrained.full_batch_size is set. */
   cb: boolean;
+  /**
+   * from_pretrained.full_batch_size with a truthy value: from_pretrained pops it and turns continuous batching
+   * on, dropping the value (modeling_auto.py, QEFFAutoModelForCausalLM.from_pretrained, release/v1.21.6 .. main).
+   */
+  cbFromFullBatchSize: Prop | undefined;
 }
 
 export interface ConfigView {
@@ -60,12 +66,23 @@ export function stageView(key: StageKey, p: Prop): StageView | undefined {
     env: isObject(envProp?.value) ? envProp.value : undefined,
     envProp,
     cb: continuousBatching(fromPretrained),
+    cbFromFullBatchSize: fullBatchSizeAlias(fromPretrained),
   };
+}
+
+function fullBatchSizeAlias(fp: Node | undefined): Prop | undefined {
+  const p = prop(fp, 'full_batch_size');
+  const v = p?.value;
+  // Python truthiness: `if kwargs.pop("full_batch_size", None):`
+  const truthy = !!v && (v.type === 'number' ? v.value !== 0 : v.type === 'string' ? v.value !== ''
+    : v.type === 'boolean' ? v.value === true : v.type === 'null' ? false : (v.children?.length ?? 0) > 0);
+  return truthy ? p : undefined;
 }
 
 function continuousBatching(fp: Node | undefined): boolean {
   return booleanValue(prop(fp, 'continuous_batching')?.value) === true
-    || booleanValue(prop(fp, MISSPELLED_CB)?.value) === true;
+    || booleanValue(prop(fp, MISSPELLED_CB)?.value) === true
+    || !!fullBatchSizeAlias(fp);
 }
 
 export function buildView(root: Node, options: CheckOptions): ConfigView {
@@ -112,10 +129,8 @@ export function isSet(p: Prop | undefined): p is Prop {
   return !!p && !!p.value && !isNull(p.value);
 }
 
-/** Effective prefill_seq_len and ctx_len with QEfficient's defaults (blocking: absent ctx_len = psl). */
+/** Effective prefill_seq_len and ctx_len with QEfficient's defaults of the stage's mode (modeTable.ts). */
 export function effectiveLengths(stage: StageView): { psl: number; ctx: number } {
-  const psl = compileInt(stage, 'prefill_seq_len').value ?? (stage.key === 'decode' ? 1 : 32);
-  const ctxGiven = compileInt(stage, 'ctx_len').value;
-  const ctx = ctxGiven ?? (stage.mode === 'blocking' ? psl : 128);
-  return { psl, ctx };
+  const mode = stage.mode ?? (stage.key === 'decode' ? 'swa-retain' : 'chunking');
+  return lengthsWithDefaults(mode, compileInt(stage, 'prefill_seq_len').value, compileInt(stage, 'ctx_len').value);
 }

@@ -1,17 +1,20 @@
 // Hover: the schema's documentation for the key or value under the cursor, plus computed facts (the
 // stage's KV memory) where they help.
 import { findNodeAtOffset, getNodePath, type Node } from 'jsonc-parser';
+import { stageCcl } from './ccl';
 import { buildView, compileBool, compileInt, effectiveLengths, type StageView } from './configView';
 import { compilerFlagName, KNOWN_COMPILE_KEYS } from './knownKeys';
 import { formatBytes, kvEstimate } from './kvMemory';
 import { DEFAULTS } from './model';
 import { parseDocument } from './parse';
+import { ALL_VERSION_COMPILE_KEYS, compileTakes, versionFacts, versionsTaking, VERSION_TABLE } from './versionTable';
 import { docOf, enumDocOf, schemaAt } from './schemaDocs';
 import type { CheckOptions, Family } from './types';
 
 export interface HoverResult { markdown: string; offset: number; length: number }
 
 const KV_KEYS = new Set(['ctx_len', 'prefill_seq_len', 'batch_size', 'full_batch_size', 'kv_cache_batch_size', 'mxint8_kv_cache', 'mode']);
+const CCL_KEYS = new Set(['comp_ctx_lengths_prefill', 'comp_ctx_lengths_decode', 'ccl_enabled']);
 
 export function hoverAt(text: string, offset: number, options: CheckOptions = {}): HoverResult | undefined {
   const { root } = parseDocument(text);
@@ -38,12 +41,23 @@ export function hoverAt(text: string, offset: number, options: CheckOptions = {}
       parts.push(`**${name}**\n\nNot a QEfficient keyword argument: QEfficient passes it to the compiler as \`${compilerFlagName(name)}\`, unchecked.`);
     }
   }
+  if (inCompile && isKey && ALL_VERSION_COMPILE_KEYS.includes(name)) {
+    const version = buildView(root, options).version;
+    if (!compileTakes(version, name)) {
+      parts.push(`**Not a keyword of ${version ? `QEfficient ${version.text}` : 'the latest QEfficient'}** (${versionFacts(version).branch}): it reaches the compiler as \`${compilerFlagName(name)}\`. Taken on ${versionsTaking(name).map(k => VERSION_TABLE[k].branch).join(', ')}.`);
+    }
+  }
   const stageKey = path[0];
   if ((stageKey === 'prefill' || stageKey === 'decode') && KV_KEYS.has(name) && (inCompile || (path.length === 2 && name === 'mode'))) {
     const view = buildView(root, options);
     const stage = view.stages.find(s => s.key === stageKey);
     const facts = stage && kvFacts(stage, view.family);
     if (facts) parts.push(facts);
+  }
+  if ((stageKey === 'prefill' || stageKey === 'decode') && CCL_KEYS.has(name)) {
+    const stage = buildView(root, options).stages.find(s => s.key === stageKey);
+    const ccl = stage?.mode ? stageCcl(stage) : undefined;
+    if (ccl) parts.push(`**CCL as QEfficient compiles this stage**: \`${ccl.usedName}\` = \`[${ccl.effective.join(', ')}]\`, ctx_len ${ccl.ctxLen} (after the rewrites of \`check_ccl_specializations.py\`).`);
   }
   if (!parts.length) return undefined;
   const target: Node = isKey ? keyNode : node;

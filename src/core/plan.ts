@@ -1,11 +1,13 @@
 // The plan: what each stage's Python process gets (from_pretrained kwargs, compile kwargs including the
 // ones the mode implies, env), plus the KV estimate. The runner and the script generator consume it.
 import { getNodeValue } from 'jsonc-parser';
+import { stageCcl } from './ccl';
 import { buildView, compileBool, compileInt, effectiveLengths, type StageView } from './configView';
 import { props, stringValue } from './jsonNodes';
 import { MISSPELLED_CB } from './knownKeys';
 import { kvEstimate } from './kvMemory';
 import { DEFAULTS } from './model';
+import { MODE_TABLE } from './modeTable';
 import { resolveConfigRelative } from './npiFile';
 import { parseDocument } from './parse';
 import type { CheckOptions, Family, Mode, StageKey } from './types';
@@ -20,6 +22,8 @@ export interface StagePlan {
   kvSlots: number;
   kvBytesTotal: number | null;
   kvApproximate: boolean;
+  /** The compute-context-length list QEfficient compiles this stage with, after its rewrites (ccl.ts); null without CCL. */
+  ccl: { kwarg: 'comp_ctx_lengths_prefill' | 'comp_ctx_lengths_decode'; effective: number[]; ctxLen: number } | null;
 }
 
 export interface Plan {
@@ -71,13 +75,14 @@ function stagePlan(stage: StageView, family: Family | undefined, configDir: stri
     const v = compile[key];
     if (typeof v === 'string') compile[key] = resolveConfigRelative(configDir, v) ?? v;
   }
-  Object.assign(compile, IMPLIED_KWARGS_FOR_QEFF[stage.mode]);
+  Object.assign(compile, MODE_TABLE[stage.mode].passes);
   const env: Record<string, string> = {};
   for (const p of props(stage.env)) {
     const v = p.value ? getNodeValue(p.value) : undefined;
     if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') env[p.name] = stringValue(p.value) ?? String(v);
   }
   const { psl, ctx } = effectiveLengths(stage);
+  const ccl = stageCcl(stage);
   const kv = family ? kvEstimate(family, stage.mode, {
     prefillSeqLen: psl, ctxLen: ctx,
     mxint8: compileBool(stage, 'mxint8_kv_cache').value ?? DEFAULTS.mxint8_kv_cache,
@@ -91,16 +96,6 @@ function stagePlan(stage: StageView, family: Family | undefined, configDir: stri
     kvSlots: kv?.slots ?? (compileInt(stage, 'kv_cache_batch_size').value ?? compileInt(stage, 'full_batch_size').value ?? compileInt(stage, 'batch_size').value ?? 1),
     kvBytesTotal: kv?.bytesTotal ?? null,
     kvApproximate: kv?.approximate ?? false,
+    ccl: ccl ? { kwarg: ccl.usedName, effective: ccl.effective, ctxLen: ccl.ctxLen } : null,
   };
 }
-
-/**
- * The mode-defining kwargs passed to compile(). Redundant "false" defaults are left out except
- * prefill_only=False for decode, which names the graph "Decode" in the specializations (qefficient-api.md §1.4).
- */
-const IMPLIED_KWARGS_FOR_QEFF: Record<Mode, Record<string, unknown>> = {
-  'blocking': { prefill_only: true },
-  'chunking': { prefill_only: true, enable_chunking: true },
-  'swa-retain': { prefill_seq_len: 1, prefill_only: false },
-  'full-kv': { prefill_seq_len: 1, prefill_only: false, retain_full_kv: true },
-};

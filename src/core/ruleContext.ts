@@ -3,14 +3,16 @@ import type { Node } from 'jsonc-parser';
 import type { ConfigView, StageView } from './configView';
 import { FixBuilder } from './fixes';
 import type { LineIndex } from './lineIndex';
+import { defaultSeverity, type RuleId } from './ruleRegistry';
 import type { Diagnostic, Fix, FileHost, Severity } from './types';
 
 /** A diagnostic plus the stage it belongs to, used to resolve "one fault, one diagnostic". */
 export interface RuleDiagnostic extends Diagnostic { stage?: string }
 
 export interface ReportArgs {
-  code: string;
-  severity: Severity;
+  code: RuleId;
+  /** Default: the registry's default severity of `code`. */
+  severity?: Severity;
   node: Node;
   message: string;
   stage?: StageView;
@@ -34,7 +36,7 @@ export class RuleContext {
     // A fix that could not be computed (no edits, no command) is not offered.
     const [fix, ...more] = (fixes ?? []).filter(f => f.edits.length || f.command);
     this.diagnostics.push({
-      code, severity, message,
+      code, severity: severity ?? defaultSeverity(code), message,
       range: this.lines.range(node.offset, node.length),
       offset: node.offset, length: node.length,
       ...(fix ? { fix } : {}),

@@ -2,6 +2,12 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { processCcl } from '../../src/core/ccl';
+import { completionsAt } from '../../src/core/completion';
+import { hoverAt } from '../../src/core/hover';
+import { MODE_TABLE } from '../../src/core/modeTable';
+import { parseVersion } from '../../src/core/version';
+import { versionKey } from '../../src/core/versionTable';
 import { formatBytes, kvEstimate, kvLengths } from '../../src/core/kvMemory';
 import { buildPlan, PlanError, type StagePlan } from '../../src/core/plan';
 import { isPythonIdentifier, pyKwargs, pyLiteral } from '../../src/core/pythonLiteral';
@@ -96,7 +102,7 @@ describe('buildPlan', () => {
     assert.deepEqual(pre, {
       stage: 'prefill', mode: 'blocking', fromPretrained: {}, compile: { prefill_only: true }, env: {},
       // blocking: psl 32, ctx = psl: full 32, sliding 128
-      kvBytesPerSlot: 2 * 8 * 64 * 2 * (12 * 32 + 12 * 128), kvSlots: 1, kvBytesTotal: 2 * 8 * 64 * 2 * (12 * 32 + 12 * 128), kvApproximate: false,
+      kvBytesPerSlot: 2 * 8 * 64 * 2 * (12 * 32 + 12 * 128), kvSlots: 1, kvBytesTotal: 2 * 8 * 64 * 2 * (12 * 32 + 12 * 128), kvApproximate: false, ccl: null,
     });
     assert.deepEqual(dec.compile, { prefill_seq_len: 1, prefill_only: false });
     // swa-retain: ctx 128 (default): full 128, sliding 128
@@ -255,4 +261,91 @@ test('formatBytes moves to the next unit when rounding reaches 1024', () => {
   assert.equal(formatBytes(1024 * 1024 - 1), '1 MiB');
   assert.equal(formatBytes(1023), '1023 B');
   assert.equal(formatBytes(306708480), '292.5 MiB');
+});
+
+// ------------------------------------------------------------------------------------------------
+// CCL lists as QEfficient rewrites them. Expected values: upstream's process_ccl_specializations
+// (QEfficient/utils/check_ccl_specializations.py, identical on release/v1.21.6 .. main) run on the same inputs.
+
+describe('compute-context-length lists', () => {
+  const cases: [prefill: number[] | undefined, decode: number[] | undefined, ctx: number, psl: number, chunking: boolean, out: [number[] | undefined, number[] | undefined, number]][] = [
+    [undefined, [1024, 2048, 4096], 4096, 1, false, [[1024, 2048, 4096], [1024, 2048, 4096], 4096]],
+    [undefined, [512, 2048], 4096, 1, false, [[1024, 2048, 4096], [1024, 2048, 4096], 4096]],
+    [[4096, 2048], undefined, 4096, 128, true, [[2048, 4096], undefined, 4096]],
+    [undefined, [1024, 4096], 4096, 128, true, [[4064], [1024, 4096], 4096]],
+    [undefined, undefined, 5000, 1, false, [[4096, 5120], [4096, 5120], 5120]],
+    [undefined, undefined, 40000, 128, true, [[8000, 16000, 32000, 40928], [8192, 16384, 32768, 40960], 40960]],
+    [[1024], undefined, 4096, 1, false, [[1024, 4096], [1024, 4096], 4096]],
+    [[1000, 3000], [2000, 3000], 4096, 128, false, [[1024, 2976, 4064], [2000, 3000, 4096], 4096]],
+  ];
+  for (const [p, d, ctx, psl, chunking, [ep, ed, ectx]] of cases) {
+    test(`process_ccl_specializations(${JSON.stringify(p)}, ${JSON.stringify(d)}, ctx ${ctx}, psl ${psl}${chunking ? ', chunking' : ''})`, () => {
+      const r = processCcl(p, d, ctx, psl, chunking);
+      assert.deepEqual([r.prefill, r.decode, r.ctxLen], [ep, ed, ectx]);
+    });
+  }
+
+  const withCcl = `{ "model": "openai/gpt-oss-20b",
+    "prefill": { "mode": "chunking", "compile": { "prefill_seq_len": 128, "ctx_len": 4096, "comp_ctx_lengths_prefill": [4096, 2048] } },
+    "decode": { "mode": "full-kv", "from_pretrained": { "qaic_config": { "ccl_enabled": true } }, "compile": { "ctx_len": 4096, "comp_ctx_lengths_decode": [512, 2048] } } }`;
+
+  test('the plan shows the list each stage compiles with', () => {
+    assert.deepEqual(stageOf(withCcl, 'prefill').ccl, { kwarg: 'comp_ctx_lengths_prefill', effective: [2048, 4096], ctxLen: 4096 });
+    assert.deepEqual(stageOf(withCcl, 'decode').ccl, { kwarg: 'comp_ctx_lengths_decode', effective: [1024, 2048, 4096], ctxLen: 4096 });
+    assert.equal(stageOf(withCcl.replace('"comp_ctx_lengths_prefill": [4096, 2048]', '"num_cores": 16'), 'prefill').ccl, null);
+  });
+
+  test('hover on a CCL list shows the effective list', () => {
+    const at = withCcl.indexOf('"comp_ctx_lengths_decode"') + 3;
+    const h = hoverAt(withCcl, at);
+    assert.ok(h?.markdown.includes('`comp_ctx_lengths_decode` = `[1024, 2048, 4096]`, ctx_len 4096'), h?.markdown);
+  });
+});
+
+describe('mode table', () => {
+  test('natural partners are symmetric and belong to the other stage', () => {
+    for (const [mode, info] of Object.entries(MODE_TABLE)) {
+      const partner = MODE_TABLE[info.partner];
+      assert.notEqual(partner.stage, info.stage, mode);
+      assert.equal(partner.partner, mode, mode);
+    }
+  });
+
+  test('what the plan passes is what the mode implies, minus redundant false defaults', () => {
+    for (const [mode, info] of Object.entries(MODE_TABLE)) {
+      for (const [k, v] of Object.entries(info.passes)) assert.equal(info.implied[k], v, `${mode}.${k}`);
+      const text = `{ "model": "openai/gpt-oss-20b", "${info.stage}": { "mode": "${mode}" } }`;
+      assert.deepEqual(stageOf(text, info.stage).compile, info.passes, mode);
+    }
+  });
+});
+
+describe('version table', () => {
+  test('hover on a kwarg the target version does not take says it becomes a compiler flag', () => {
+    const text = '{ "model": "openai/gpt-oss-20b", "qefficientVersion": "1.21.6", "decode": { "mode": "full-kv", "compile": { "kv_cache_prefix": "dec0" } } }';
+    const h = hoverAt(text, text.indexOf('"kv_cache_prefix"') + 2);
+    assert.match(h?.markdown ?? '', /Not a keyword of QEfficient 1\.21\.6\*\* \(release\/v1\.21\.6\): it reaches the compiler as `-kv-cache-prefix`/);
+    const h22 = hoverAt(text.replace('1.21.6', '1.22.0'), text.indexOf('"kv_cache_prefix"') + 2);
+    assert.doesNotMatch(h22?.markdown ?? '', /Not a keyword/);
+  });
+
+  test('target versions map to the upstream branch the facts come from', () => {
+    const key = (v: string | undefined) => versionKey(parseVersion(v));
+    assert.deepEqual(['1.21', '1.21.6', '1.22', '1.22.7', '1.22.8.0', '1.23.0.dev0', undefined].map(key),
+      ['1.21', '1.21', '1.22.0', '1.22.0', '1.22.8', 'main', 'main']);
+  });
+});
+
+describe('completion per version', () => {
+  const text = '{ "model": "openai/gpt-oss-20b", "qefficientVersion": "1.21", "decode": { "mode": "full-kv", "compile": { "" } } }';
+  const labels = (t: string, version?: string) => completionsAt(t, t.indexOf('{ "" }') + 3, { qefficientVersion: version }).map(c => c.label);
+
+  test('compile keys the target version does not take are not offered (QEFF-VER-01 would flag them)', () => {
+    const on121 = labels(text);
+    assert.ok(on121.includes('ctx_len'), on121.join());
+    assert.ok(!on121.includes('kv_cache_prefix') && !on121.includes('mdp_num_partitions'), on121.join());
+    const latest = labels(text.replace('"qefficientVersion": "1.21", ', ''));
+    assert.ok(latest.includes('kv_cache_prefix') && latest.includes('mdp_num_partitions'), latest.join());
+    assert.ok(!labels(text.replace('"qefficientVersion": "1.21", ', ''), '1.21.6').includes('kv_cache_prefix'));
+  });
 });

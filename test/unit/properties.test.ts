@@ -9,6 +9,7 @@ import { checkText } from '../../src/core/check';
 import { applyTextEdits } from '../../src/core/fixes';
 import { LineIndex } from '../../src/core/lineIndex';
 import { buildPlan, PlanError } from '../../src/core/plan';
+import { ruleInfo } from '../../src/core/ruleRegistry';
 import { stageScript } from '../../src/core/pythonScript';
 import type { Diagnostic, FileHost } from '../../src/core/types';
 import { NPI_FILES } from './ruleCases';
@@ -31,7 +32,6 @@ for (const f of readdirSync(CHECKOUT_NPI)) {
 }
 const host: FileHost = { readFile: p => memoryFiles[p] };
 
-const SEVERITIES = new Set(['error', 'warning', 'info', 'hint']);
 
 function check(text: string, options: Parameters<typeof checkText>[1]): Diagnostic[] {
   return checkText(text, options);
@@ -41,8 +41,9 @@ function assertWellFormed(text: string, diags: Diagnostic[]): void {
   const lines = new LineIndex(text);
   for (const d of diags) {
     const where = `${d.code} ${d.offset}+${d.length} (text length ${text.length}): ${d.message}`;
-    assert.match(d.code, /^QEFF-/, where);
-    assert.ok(SEVERITIES.has(d.severity), where);
+    const info = ruleInfo(d.code);
+    assert.ok(info, `not in the rule registry: ${where}`);
+    assert.ok((info.severities as readonly string[]).includes(d.severity), `severity ${d.severity} not in the registry's ${info.severities.join('/')}: ${where}`);
     assert.equal(typeof d.message, 'string');
     assert.ok(d.message.length > 0, where);
     assert.ok(Number.isInteger(d.offset) && Number.isInteger(d.length), where);
@@ -200,12 +201,15 @@ const compileArb = fc.record({
   kv_cache_prefix: sometimesWrong(fc.constantFrom('kv', 'KV1', 'a_b', '', 'x-y')), mdp_ts_num_devices: int,
   mdp_num_partitions: sometimesWrong(int), mos: sometimesWrong(int), aic_enable_depth_first: sometimesWrong(bool),
   node_precision_info: sometimesWrong(npiPath), mdp_strategy: sometimesWrong(fc.constantFrom('onnx', 'intersection', 'other')),
+  comp_ctx_lengths_prefill: sometimesWrong(fc.array(int, { maxLength: 4 })), comp_ctx_lengths_decode: sometimesWrong(fc.array(int, { maxLength: 4 })),
+  dynamo: sometimesWrong(bool), enable_qnn: sometimesWrong(bool), mdp_compiler_dump_path: fc.constant('dump'),
   ctx_lenn: int, num_core: int, prefil_seq_len: int, continous_batching: bool, some_compiler_flag: fc.jsonValue({ maxDepth: 1 }),
   'odd key': fc.jsonValue({ maxDepth: 1 }),
 }, { requiredKeys: [] });
 const fromPretrainedArb = fc.record({
   continuous_batching: sometimesWrong(bool), continous_batching: sometimesWrong(bool), layerwise: sometimesWrong(bool),
-  qaic_config: fc.oneof(fc.constant(null), fc.constant({})), num_hidden_layers: sometimesWrong(int), revision: fc.string({ maxLength: 8 }),
+  qaic_config: fc.oneof(fc.constant(null), fc.constant({}), fc.record({ ccl_enabled: sometimesWrong(bool) })),
+  full_batch_size: sometimesWrong(fc.oneof(int, fc.constant(null))), num_hidden_layers: sometimesWrong(int), revision: fc.string({ maxLength: 8 }),
 }, { requiredKeys: [] });
 const envValue = fc.oneof(int, int.map(String), fc.constantFrom('0', '1', 'two', '', ' 2', '1.5'), fc.constantFrom(true, false, 1.5, null));
 const envArb = fc.record({
@@ -219,7 +223,7 @@ const configArb = fc.record({
   $schema: fc.constant('../schemas/qeff-disagg.schema.json'),
   model: sometimesWrong(fc.constantFrom('openai/gpt-oss-20b', 'openai/gpt-oss-120b', 'tiny-random/gpt-oss', 'models/local', '')),
   family: sometimesWrong(fc.constantFrom('gpt-oss-20b', 'gpt-oss-120b', 'gpt-oss-7b')),
-  qefficientVersion: sometimesWrong(fc.constantFrom('1.21', '1.22', '1.23', '1.22.8', '1.x')),
+  qefficientVersion: sometimesWrong(fc.constantFrom('1.21', '1.21.6', '1.22', '1.23', '1.22.8', '1.x')),
   prefill: sometimesWrong(stageArb), decode: sometimesWrong(stageArb),
   continous_batching: bool,
 }, { requiredKeys: [] });

@@ -33,6 +33,10 @@ const D_SWA = '{ "mode": "swa-retain", "compile": { "ctx_len": 256 } }';
 
 export const CLEAN_CONFIGS = [pair(P_CHUNK, D_FULL), pair(P_BLOCK, D_SWA)];
 
+/** A blocking prefill with subfunctions, the given prefill_seq_len and env entries, paired with swa-retain decode. */
+const blocking = (psl: number, env: string) =>
+  pair(`{ "mode": "blocking", "compile": { "prefill_seq_len": ${psl}, "use_onnx_subfunctions": true }, "env": { ${env} } }`, D_SWA);
+
 const f = (code: string, name: string, text: string, more: Partial<RuleCase> = {}): RuleCase => ({ code, name, text, fires: true, ...more });
 const n = (code: string, name: string, text: string, more: Partial<RuleCase> = {}): RuleCase => ({ code, name, text, fires: false, ...more });
 
@@ -74,7 +78,16 @@ export const CASES: RuleCase[] = [
   // Continuous batching
   f('QEFF-CB-01', 'full_batch_size without CB', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, ⟦"full_batch_size"⟧: 4 } }'), { severity: 'warning' }),
   n('QEFF-CB-01', 'full_batch_size with CB', pair(P_CHUNK, '{ "mode": "full-kv", "from_pretrained": { "continuous_batching": true }, "compile": { "ctx_len": 4096, "full_batch_size": 4 } }')),
-  n('QEFF-CB-01', 'PB-02 wins in blocking', pair('{ "mode": "blocking", "compile": { "prefill_seq_len": 256, "kv_cache_batch_size": 4, "use_onnx_subfunctions": true } }', D_SWA)),
+  // Without CB, kv_cache_batch_size on a blocking prefill sets the QPC's batch size (modeling_auto.py compile(), release/v1.22.0): CB-01, not PB-02.
+  f('QEFF-CB-01', 'kv_cache_batch_size in blocking without CB', pair('{ "mode": "blocking", "compile": { "prefill_seq_len": 256, ⟦"kv_cache_batch_size"⟧: 4, "use_onnx_subfunctions": true } }', D_SWA), { severity: 'warning' }),
+  n('QEFF-CB-01', 'full_batch_size in from_pretrained turns CB on', pair(P_CHUNK, '{ "mode": "full-kv", "from_pretrained": { "full_batch_size": 4 }, "compile": { "ctx_len": 4096, "full_batch_size": 4 } }')),
+  // from_pretrained pops full_batch_size and sets continuous_batching=True (modeling_auto.py, release/v1.21.6 .. main).
+  f('QEFF-CB-06', 'full_batch_size in from_pretrained', pair(P_CHUNK, '{ "mode": "full-kv", "from_pretrained": { ⟦"full_batch_size"⟧: 8 }, "compile": { "ctx_len": 4096, "full_batch_size": 4 } }'), { severity: 'warning' }),
+  f('QEFF-CB-06', 'full_batch_size beside continuous_batching', pair(P_CHUNK, '{ "mode": "full-kv", "from_pretrained": { "continuous_batching": true, ⟦"full_batch_size"⟧: 8 }, "compile": { "ctx_len": 4096, "full_batch_size": 4 } }')),
+  f('QEFF-CB-06', 'full_batch_size overrides continuous_batching false', pair(P_CHUNK, '{ "mode": "full-kv", "from_pretrained": { "continuous_batching": false, ⟦"full_batch_size"⟧: 8 }, "compile": { "ctx_len": 4096, "full_batch_size": 4 } }')),
+  n('QEFF-CB-06', 'full_batch_size 0 in from_pretrained is falsy: CB stays off', pair(P_CHUNK, '{ "mode": "full-kv", "from_pretrained": { "full_batch_size": 0 }, "compile": { "ctx_len": 4096 } }')),
+  f('QEFF-CB-02', 'CB on via from_pretrained full_batch_size: decode needs compile full_batch_size', pair(P_CHUNK, '{ "mode": "full-kv", "from_pretrained": { "full_batch_size": 4 }, ⟦"compile"⟧: { "ctx_len": 4096 } }')),
+  f('QEFF-PB-02', 'CB via from_pretrained full_batch_size in blocking', pair('{ "mode": ⟦"blocking"⟧, "from_pretrained": { "full_batch_size": 4 }, "compile": { "prefill_seq_len": 256, "use_onnx_subfunctions": true } }', D_SWA)),
   f('QEFF-CB-02', 'decode CB without full_batch_size', pair(P_CHUNK, '{ "mode": "full-kv", "from_pretrained": { "continuous_batching": true }, ⟦"compile"⟧: { "ctx_len": 4096 } }')),
   f('QEFF-CB-02', 'decode CB without compile at all, on the stage key', '{ "model": "openai/gpt-oss-20b", ⟦"decode"⟧: { "mode": "swa-retain", "from_pretrained": { "continuous_batching": true } } }'),
   f('QEFF-CB-02', 'the misspelled key counts as CB', pair(P_CHUNK, '{ "mode": "full-kv", "from_pretrained": { "continous_batching": true }, ⟦"compile"⟧: { "ctx_len": 4096 } }')),
@@ -97,7 +110,8 @@ export const CASES: RuleCase[] = [
   n('QEFF-PB-01', 'on 1.21 NUM_Q_BLOCKS replaces the 256 rule', pair('{ "mode": "blocking", "compile": { "prefill_seq_len": 128, "use_onnx_subfunctions": true }, "env": { "NUM_Q_BLOCKS": "2" } }', D_SWA), { version: '1.21' }),
   n('QEFF-PB-01', 'prefill_seq_len 512', pair('{ "mode": "blocking", "compile": { "prefill_seq_len": 512, "use_onnx_subfunctions": true } }', D_SWA)),
   f('QEFF-PB-02', 'CB in blocking', pair('{ "mode": ⟦"blocking"⟧, "from_pretrained": { "continuous_batching": true }, "compile": { "prefill_seq_len": 256, "use_onnx_subfunctions": true } }', D_SWA)),
-  f('QEFF-PB-02', 'kv_cache_batch_size in blocking', pair('{ "mode": ⟦"blocking"⟧, "compile": { "prefill_seq_len": 256, "kv_cache_batch_size": 2, "use_onnx_subfunctions": true } }', D_SWA)),
+  // The NotImplementedError needs continuous_batching (modeling_auto.py export(), release/v1.21.6 .. main).
+  n('QEFF-PB-02', 'kv_cache_batch_size in blocking without CB', pair('{ "mode": "blocking", "compile": { "prefill_seq_len": 256, "kv_cache_batch_size": 2, "use_onnx_subfunctions": true } }', D_SWA)),
   n('QEFF-PB-02', 'plain blocking', pair(P_BLOCK, D_SWA)),
   f('QEFF-PB-03', 'ctx_len differs from prefill_seq_len', pair('{ "mode": "blocking", "compile": { "prefill_seq_len": 256, "ctx_len": ⟦4096⟧, "use_onnx_subfunctions": true } }', D_SWA), { severity: 'warning' }),
   n('QEFF-PB-03', 'CTX-01 wins over PB-03', pair('{ "mode": "blocking", "compile": { "prefill_seq_len": 512, "ctx_len": 256, "use_onnx_subfunctions": true } }', D_SWA)),
@@ -106,8 +120,20 @@ export const CASES: RuleCase[] = [
   f('QEFF-PB-04', 'NUM_FFN_BLOCKS not digits', pair('{ "mode": "blocking", "compile": { "prefill_seq_len": 256, "use_onnx_subfunctions": true }, "env": { "NUM_FFN_BLOCKS": ⟦"two"⟧ } }', D_SWA)),
   f('QEFF-PB-04', 'NUM_Q_BLOCKS negative number', pair('{ "mode": "blocking", "compile": { "prefill_seq_len": 256, "use_onnx_subfunctions": true }, "env": { "NUM_Q_BLOCKS": ⟦-2⟧ } }', D_SWA)),
   n('QEFF-PB-04', 'digit string and number', pair('{ "mode": "blocking", "compile": { "prefill_seq_len": 256, "use_onnx_subfunctions": true }, "env": { "NUM_Q_BLOCKS": "2", "NUM_FFN_BLOCKS": 4 } }', D_SWA)),
-  f('QEFF-PB-05', 'larger not a multiple of the smaller', pair('{ "mode": "blocking", "compile": { "prefill_seq_len": 256, "use_onnx_subfunctions": true }, "env": { "NUM_Q_BLOCKS": ⟦"2"⟧, "NUM_FFN_BLOCKS": "3" } }', D_SWA)),
-  n('QEFF-PB-05', '4 and 2', pair('{ "mode": "blocking", "compile": { "prefill_seq_len": 256, "use_onnx_subfunctions": true }, "env": { "NUM_Q_BLOCKS": "2", "NUM_FFN_BLOCKS": "4" } }', D_SWA)),
+  // 1.21 reads NUM_Q_BLOCKS from the env; 1.22+ takes prefill_seq_len // 256 (modeling_auto.py,
+  // get_seq_len_and_handle_specialized_prefill_model, release/v1.21.6 vs release/v1.22.0).
+  f('QEFF-PB-05', 'on 1.21 env NUM_Q_BLOCKS 2 against NUM_FFN_BLOCKS 3', blocking(256, '"NUM_Q_BLOCKS": ⟦"2"⟧, "NUM_FFN_BLOCKS": "3"'), { version: '1.21' }),
+  f('QEFF-PB-05', 'on 1.21 without NUM_Q_BLOCKS, psl // 256 = 2 against NUM_FFN_BLOCKS 3', blocking(512, '"NUM_FFN_BLOCKS": ⟦"3"⟧'), { version: '1.21' }),
+  f('QEFF-PB-05', 'on 1.22 psl // 256 = 2 against NUM_FFN_BLOCKS 3', blocking(512, '"NUM_FFN_BLOCKS": ⟦"3"⟧'), { version: '1.22.0' }),
+  f('QEFF-PB-05', 'on 1.22 the env NUM_Q_BLOCKS does not rescue it', blocking(512, '"NUM_Q_BLOCKS": "3", "NUM_FFN_BLOCKS": ⟦"3"⟧')),
+  n('QEFF-PB-05', 'on 1.22 the env NUM_Q_BLOCKS 2 is not read: psl // 256 = 1 and 3 agree', blocking(256, '"NUM_Q_BLOCKS": "2", "NUM_FFN_BLOCKS": "3"')),
+  n('QEFF-PB-05', '4 and 2', blocking(512, '"NUM_Q_BLOCKS": "2", "NUM_FFN_BLOCKS": "4"')),
+  // The export hash keeps prefill_seq_len // 256 while the opt-SWA graph reads the env (modeling_auto.py and
+  // gpt_oss/modeling_gpt_oss.py opt_eager_attention_forward_blocked, release/v1.22.0 .. main).
+  f('QEFF-PB-08', 'NUM_Q_BLOCKS 4 with prefill_seq_len 512 and opt-SWA', blocking(512, '"ENABLE_OPT_SWA": "1", "NUM_Q_BLOCKS": ⟦"4"⟧'), { severity: 'warning' }),
+  f('QEFF-PB-08', 'NUM_Q_BLOCKS 1 with prefill_seq_len 512, a number', blocking(512, '"NUM_Q_BLOCKS": ⟦1⟧'), { version: '1.22.8' }),
+  n('QEFF-PB-08', 'NUM_Q_BLOCKS = prefill_seq_len // 256', blocking(512, '"ENABLE_OPT_SWA": "1", "NUM_Q_BLOCKS": "2"')),
+  n('QEFF-PB-08', 'on 1.21 the env drives both the hash and the graph', blocking(512, '"ENABLE_OPT_SWA": "1", "NUM_Q_BLOCKS": "4"'), { version: '1.21.6' }),
   f('QEFF-PB-06', 'ENABLE_OPT_SWA true (over schema and ENV-02)', pair('{ "mode": "blocking", "compile": { "prefill_seq_len": 256, "use_onnx_subfunctions": true }, "env": { "NUM_Q_BLOCKS": 1, "ENABLE_OPT_SWA": ⟦true⟧ } }', D_SWA)),
   f('QEFF-PB-06', 'ENABLE_OPT_SWA "yes"', pair('{ "mode": "blocking", "compile": { "prefill_seq_len": 256, "use_onnx_subfunctions": true }, "env": { "NUM_Q_BLOCKS": 1, "ENABLE_OPT_SWA": ⟦"yes"⟧ } }', D_SWA)),
   n('QEFF-ENV-02', 'PB-06 wins over ENV-02', pair('{ "mode": "blocking", "compile": { "prefill_seq_len": 256, "use_onnx_subfunctions": true }, "env": { "NUM_Q_BLOCKS": 1, "ENABLE_OPT_SWA": true } }', D_SWA)),
@@ -139,7 +165,8 @@ export const CASES: RuleCase[] = [
   f('QEFF-DEC-01', 'subfunctions in decode on 1.21: error', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, "use_onnx_subfunctions": ⟦true⟧ } }'), { version: '1.21', severity: 'error' }),
   f('QEFF-DEC-01', 'subfunctions in decode on 1.22: warning', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, "use_onnx_subfunctions": ⟦true⟧ } }'), { severity: 'warning' }),
   n('QEFF-DEC-01', 'subfunctions false in decode', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, "use_onnx_subfunctions": false } }')),
-  f('QEFF-DEC-02', 'retain_full_kv in prefill', pair('{ "mode": "chunking", "compile": { ⟦"retain_full_kv"⟧: true, "prefill_seq_len": 128, "ctx_len": 4096, "use_onnx_subfunctions": true } }', D_FULL), { severity: 'warning' }),
+  f('QEFF-DEC-02', 'retain_full_kv in a blocking prefill', pair('{ "mode": "blocking", "compile": { ⟦"retain_full_kv"⟧: true, "prefill_seq_len": 256, "use_onnx_subfunctions": true } }', D_SWA), { severity: 'warning' }),
+  f('QEFF-DEC-02', 'retain_full_kv in a chunking prefill', pair('{ "mode": "chunking", "compile": { ⟦"retain_full_kv"⟧: true, "prefill_seq_len": 128, "ctx_len": 4096, "use_onnx_subfunctions": true } }', D_FULL), { severity: 'warning' }),
   n('QEFF-DEC-02', 'retain_full_kv in decode', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, "retain_full_kv": true } }')),
 
   // Subfunctions and NPI
@@ -184,10 +211,32 @@ export const CASES: RuleCase[] = [
   n('QEFF-OPT-02', 'DEV-01 wins over OPT', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, "mdp_ts_num_devices": 2 } }')),
   n('QEFF-DEV-01', 'num_devices', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, "num_devices": 2 } }')),
   f('QEFF-DEV-02', 'more partitions than devices', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, "num_devices": 2, "mdp_num_partitions": ⟦4⟧ } }')),
-  f('QEFF-DEV-02', 'partitions 0', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, "mdp_num_partitions": ⟦0⟧ } }')),
+  // _compile runs the MDP generator only when mdp_num_partitions > 1 (base/modeling_qeff.py, release/v1.22.0 .. main).
+  f('QEFF-DEV-02', 'partitions 0: ignored, a warning', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, "mdp_num_partitions": ⟦0⟧ } }'), { severity: 'warning' }),
+  f('QEFF-DEV-02', 'more partitions than devices: error', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, "mdp_num_partitions": ⟦2⟧ } }'), { severity: 'error' }),
   n('QEFF-DEV-02', 'partitions = devices', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, "num_devices": 4, "mdp_num_partitions": 4 } }')),
+  n('QEFF-DEV-02', 'partitions 1 with one device', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, "mdp_num_partitions": 1 } }')),
+  n('QEFF-DEV-02', 'on 1.21 mdp_num_partitions is a compiler flag (VER-01)', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, "num_devices": 2, "mdp_num_partitions": 4 } }'), { version: '1.21' }),
   f('QEFF-LW-01', 'layerwise in compile', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, ⟦"layerwise"⟧: true } }')),
   f('QEFF-LW-01', 'layerwise in from_pretrained', pair(P_CHUNK, '{ "mode": "full-kv", "from_pretrained": { ⟦"layerwise"⟧: true }, "compile": { "ctx_len": 4096 } }')),
+  n('QEFF-LW-01', 'on 1.21 layerwise is not a compile kwarg (VER-01)', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, "layerwise": true } }'), { version: '1.21' }),
+  // 1.21 compile() has no kv_cache_prefix, moe_prefill_packed_chunk_size or layerwise kwargs, and its _compile
+  // does not consume the MDP pipeline options (modeling_auto.py and base/modeling_qeff.py, release/v1.21.6).
+  f('QEFF-VER-01', 'kv_cache_prefix on 1.21', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, ⟦"kv_cache_prefix"⟧: "dec0" } }'), { version: '1.21', severity: 'warning' }),
+  f('QEFF-VER-01', 'moe_prefill_packed_chunk_size on 1.21', pair('{ "mode": "chunking", "compile": { "prefill_seq_len": 128, "ctx_len": 4096, "use_onnx_subfunctions": true, ⟦"moe_prefill_packed_chunk_size"⟧: 256 } }', D_FULL), { version: '1.21.6' }),
+  f('QEFF-VER-01', 'layerwise on 1.21', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, ⟦"layerwise"⟧: false } }'), { version: '1.21' }),
+  f('QEFF-VER-01', 'mdp_num_partitions on 1.21', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, ⟦"mdp_num_partitions"⟧: 2 } }'), { version: '1.21' }),
+  f('QEFF-VER-01', 'mdp_strategy on 1.21', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, ⟦"mdp_strategy"⟧: "onnx" } }'), { version: '1.21' }),
+  f('QEFF-VER-01', 'mdp_compiler_dump_path on 1.21', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, ⟦"mdp_compiler_dump_path"⟧: "dump" } }'), { version: '1.21' }),
+  f('QEFF-VER-01', 'dynamo on 1.22.0', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, ⟦"dynamo"⟧: true } }'), { version: '1.22.0' }),
+  f('QEFF-VER-01', 'qaic_config on 1.21', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, ⟦"qaic_config"⟧: {} } }'), { version: '1.21' }),
+  n('QEFF-VER-01', 'kv_cache_prefix on 1.22', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, "kv_cache_prefix": "dec0" } }'), { version: '1.22' }),
+  n('QEFF-VER-01', 'dynamo on 1.22.8', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, "dynamo": true } }'), { version: '1.22.8' }),
+  // _compile consumes these (base/modeling_qeff.py): dynamo since release/v1.22.8.0, qaic_config since release/v1.22.0,
+  // enable_qnn/qnn_config already on release/v1.21.6.
+  n('QEFF-OPT-02', 'dynamo, qaic_config, enable_qnn and qnn_config are not compiler flags on 1.22.8', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, "dynamo": true, "qaic_config": {}, "enable_qnn": false, "qnn_config": "q.json" } }'), { version: '1.22.8' }),
+  n('QEFF-OPT-02', 'enable_qnn on 1.21', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, "enable_qnn": false } }'), { version: '1.21' }),
+  n('QEFF-OPT-01', 'dynamo is not a typo', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, "dynamo": true } }'), { version: '1.22.8' }),
   n('QEFF-LW-01', 'layerwise false', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, "layerwise": false } }')),
   f('QEFF-OPT-01', 'a typo of a kwarg', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, ⟦"mxfp6_matmull"⟧: true } }'), { severity: 'warning' }),
   f('QEFF-OPT-01', 'a typo of a compiler option', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, ⟦"user_tile"⟧: true } }')),
@@ -197,6 +246,13 @@ export const CASES: RuleCase[] = [
   n('QEFF-OPT-02', 'known compiler options', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, "mos": 1, "aic_enable_depth_first": true } }')),
   f('QEFF-KVP-01', 'prefix with underscore', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, "kv_cache_prefix": ⟦"kv_a"⟧ } }')),
   f('QEFF-KVP-01', 'empty prefix', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, "kv_cache_prefix": ⟦""⟧ } }')),
+  // CCL lists as QEfficient rewrites them (utils/check_ccl_specializations.py, release/v1.21.6 .. main).
+  f('QEFF-CCL-01', 'a decode list below the minimum, without ctx_len', pair(P_CHUNK, '{ "mode": "full-kv", "from_pretrained": { "qaic_config": { "ccl_enabled": true } }, "compile": { "ctx_len": 4096, "comp_ctx_lengths_decode": ⟦[512, 2048]⟧ } }'), { severity: 'warning' }),
+  f('QEFF-CCL-01', 'an unsorted prefill list', pair('{ "mode": "chunking", "compile": { "prefill_seq_len": 128, "ctx_len": 4096, "use_onnx_subfunctions": true, "comp_ctx_lengths_prefill": ⟦[4096, 2048]⟧ } }', D_FULL)),
+  f('QEFF-CCL-01', 'CCL without lists raises ctx_len', pair('{ "mode": "chunking", "compile": { "prefill_seq_len": 128, "ctx_len": 4096, "use_onnx_subfunctions": true } }', '{ "mode": "full-kv", "from_pretrained": { "qaic_config": { "ccl_enabled": ⟦true⟧ } }, "compile": { "ctx_len": 5000 } }')),
+  f('QEFF-CCL-01', 'a prefill list in a decode stage', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, ⟦"comp_ctx_lengths_prefill"⟧: [1024] } }')),
+  n('QEFF-CCL-01', 'upstream\'s example list', pair(P_CHUNK, '{ "mode": "full-kv", "from_pretrained": { "qaic_config": { "ccl_enabled": true } }, "compile": { "ctx_len": 4096, "comp_ctx_lengths_decode": [1024, 2048, 4096] } }')),
+  n('QEFF-CCL-01', 'CCL without lists at a multiple of 1024', pair(P_CHUNK, '{ "mode": "full-kv", "from_pretrained": { "qaic_config": { "ccl_enabled": true } }, "compile": { "ctx_len": 4096 } }')),
   n('QEFF-KVP-01', 'alphanumeric prefix', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, "kv_cache_prefix": "dec0" } }')),
 
   // Parse errors

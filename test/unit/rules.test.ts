@@ -1,11 +1,15 @@
 // Every rule firing and not firing, with exact ranges; every fix applied and re-checked.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { checkText } from '../../src/core/check';
 import { applyTextEdits } from '../../src/core/fixes';
 import { LineIndex } from '../../src/core/lineIndex';
 import type { Diagnostic, FileHost } from '../../src/core/types';
+import { RULE_IDS, RULES, ruleInfo, type RuleInfo } from '../../src/core/ruleRegistry';
 import { CASES, CLEAN_CONFIGS, NPI_FILES, type RuleCase } from './ruleCases';
+import { repoRoot } from './repoRoot';
 
 const OPEN = '⟦';
 const CLOSE = '⟧';
@@ -54,17 +58,59 @@ test('clean configs have no error or warning', () => {
   }
 });
 
-test('every catalog id has a firing and a non-firing case', () => {
-  const ids = ['QEFF-JSON', 'QEFF-SCHEMA', 'QEFF-MODEL-01', 'QEFF-MODE-01', 'QEFF-MODE-02', 'QEFF-MODE-03',
-    'QEFF-CB-01', 'QEFF-CB-02', 'QEFF-CB-03', 'QEFF-CB-04', 'QEFF-CB-05', 'QEFF-PB-01', 'QEFF-PB-02', 'QEFF-PB-03',
-    'QEFF-PB-04', 'QEFF-PB-05', 'QEFF-PB-06', 'QEFF-PB-07', 'QEFF-PC-01', 'QEFF-PC-02', 'QEFF-ENV-01', 'QEFF-ENV-02',
-    'QEFF-DEC-01', 'QEFF-DEC-02', 'QEFF-SUB-01', 'QEFF-SUB-02', 'QEFF-NPI-01', 'QEFF-NPI-02', 'QEFF-NPI-03',
-    'QEFF-PAIR-01', 'QEFF-PAIR-02', 'QEFF-PAIR-03', 'QEFF-CTX-01', 'QEFF-CTX-02', 'QEFF-CORES-01', 'QEFF-DEV-01',
-    'QEFF-DEV-02', 'QEFF-LW-01', 'QEFF-OPT-01', 'QEFF-OPT-02', 'QEFF-KVP-01'];
-  for (const id of ids) {
+test('every registry id has a firing and a non-firing case', () => {
+  for (const id of RULE_IDS) {
     assert.ok(CASES.some(c => c.code === id && c.fires), `${id} has no firing case`);
     if (id !== 'QEFF-JSON') assert.ok(CASES.some(c => c.code === id && !c.fires), `${id} has no non-firing case`);
   }
+  for (const c of CASES) assert.ok(ruleInfo(c.code), `case "${c.name}" uses ${c.code}, which is not in the registry`);
+});
+
+test('every diagnostic has a registry id and one of its severities', () => {
+  for (const c of CASES) {
+    for (const d of run(c)) {
+      const info = ruleInfo(d.code);
+      assert.ok(info, `${c.name}: ${d.code} is not in the registry`);
+      assert.ok((info.severities as readonly string[]).includes(d.severity), `${c.name}: ${d.code} reported as ${d.severity}, the registry allows ${info.severities.join('/')}`);
+    }
+  }
+});
+
+test('every quick fix the registry declares is offered by a firing case, and no other rule offers one', () => {
+  for (const id of RULE_IDS) {
+    const offered = CASES.filter(c => c.code === id && c.fires).some(c => run(c).some(d => d.code === id && (d.fix || d.moreFixes?.length)));
+    assert.equal(offered, !!ruleInfo(id)?.fix, `${id}: registry fix=${!!ruleInfo(id)?.fix}, a firing case offers one: ${offered}`);
+  }
+});
+
+/** docs/rules.md as { id -> its "- **Severity**" and "- **Quick fix**" lines }. */
+function catalog(): Map<string, { severity?: string; fix?: string }> {
+  const out = new Map<string, { severity?: string; fix?: string }>();
+  let current: { severity?: string; fix?: string } | undefined;
+  for (const line of readFileSync(join(repoRoot(), 'docs', 'rules.md'), 'utf8').split('\n')) {
+    const h = /^### (QEFF-[A-Z0-9-]+)\s*$/.exec(line);
+    if (h) { current = {}; out.set(h[1], current); continue; }
+    if (/^#{1,3} /.test(line)) { current = undefined; continue; }
+    const sev = /^- \*\*Severity\*\*: (.*)$/.exec(line);
+    if (sev && current) current.severity = sev[1];
+    const fix = /^- \*\*Quick fix\*\*: (.*)$/.exec(line);
+    if (fix && current) current.fix = fix[1];
+  }
+  return out;
+}
+
+test('docs/rules.md documents every registry id with its severities and fix, and nothing else', () => {
+  const docs = catalog();
+  for (const id of RULE_IDS) {
+    const entry = docs.get(id);
+    assert.ok(entry, `${id} is not documented in docs/rules.md (### ${id})`);
+    const words = [...(entry.severity ?? '').matchAll(/\b(error|warning|info|hint)\b/g)].map(m => m[1]);
+    const info = RULES[id] as RuleInfo;
+    assert.deepEqual([...new Set(words)].sort(), [...info.severities].sort(), `${id}: documented severity "${entry.severity}"`);
+    assert.equal(words[0], info.severities[0], `${id}: the documented default severity comes first`);
+    assert.equal(!!entry.fix, !!info.fix, `${id}: documented quick fix "${entry.fix ?? ''}" vs registry fix=${!!info.fix}`);
+  }
+  for (const id of docs.keys()) assert.ok(ruleInfo(id), `docs/rules.md documents ${id}, which is not in the registry`);
 });
 
 test('when the text does not parse, only QEFF-JSON is reported', () => {
@@ -109,4 +155,29 @@ test('an NPI file is parsed again when its text changes (the parse is cached per
   assert.ok(codes().includes('QEFF-NPI-02'));
   text = 'FP32NodeInstanceNames:\n  - b\n';
   assert.ok(!codes().includes('QEFF-NPI-02'));
+});
+
+// Point 10 of issue 8: messages state the upstream reason per version. README vs example:
+// examples/disagg_serving/README.md and gpt_oss_disagg_mode_with_chunking.py (release/v1.21.6, release/v1.22.0, main).
+test('DEC-01 and NPI-03 say that upstream contradicts itself on decode with subfunctions, from 1.22', () => {
+  const text = '{ "model": "openai/gpt-oss-120b", "decode": { "mode": "full-kv", "compile": { "use_onnx_subfunctions": true, "node_precision_info": "npi/non_subfunction_120b_npi.yaml" } } }';
+  const at = (version: string | undefined, code: string) => run({ text, version }).find(d => d.code === code)?.message ?? '';
+  for (const version of ['1.22.0', '1.22.8', undefined]) {
+    for (const code of ['QEFF-DEC-01', 'QEFF-NPI-03']) {
+      const m = at(version, code);
+      assert.match(m, /README/, `${code} on ${version}`);
+      assert.match(m, /gpt_oss_disagg_mode_with_chunking\.py/, `${code} on ${version}`);
+      assert.doesNotMatch(m, /will not match/, `${code} on ${version}`);
+    }
+  }
+  assert.doesNotMatch(at('1.21', 'QEFF-DEC-01'), /compiles decode with use_onnx_subfunctions=True/);
+  assert.match(at('1.21', 'QEFF-NPI-03'), /will not match/);
+});
+
+test('DEC-02 on a blocking prefill says the graph changes, not that it is ignored', () => {
+  const c = CASES.find(x => x.name === 'retain_full_kv in a blocking prefill')!;
+  const m = run(c).find(d => d.code === 'QEFF-DEC-02')!.message;
+  assert.match(m, /not ignored/);
+  assert.match(m, /ctx_len KV axis/);
+  assert.doesNotMatch(m, /ignores it/);
 });

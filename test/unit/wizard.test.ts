@@ -56,10 +56,13 @@ describe('defaults per mode', () => {
     assert.deepEqual([s.prefill.NUM_Q_BLOCKS, s.prefill.ENABLE_OPT_SWA], ['', '']);
   });
 
-  test('blocking: prefill_seq_len 256, ctx_len and the block counts follow it, optimized SWA on, no prefix caching', () => {
+  test('blocking: prefill_seq_len 256, ctx_len and NUM_Q_BLOCKS follow it, no NUM_FFN_BLOCKS, optimized SWA on, no prefix caching', () => {
     let s = apply(initialState(FOLDER), { kind: 'mode', stage: 'prefill', value: 'blocking' });
+    // Setting NUM_FFN_BLOCKS at all switches on the blocked FFN (gpt_oss/modeling_gpt_oss.py,
+    // QEffPrefillOnlyGptOssMLP.forward, release/v1.21.6 .. main): upstream's example sets none, nor does the wizard.
     assert.deepEqual([s.prefill.prefill_seq_len, s.prefill.ctx_len, s.prefill.NUM_Q_BLOCKS, s.prefill.NUM_FFN_BLOCKS, s.prefill.ENABLE_OPT_SWA],
-      ['256', '256', '1', '1', '1']);
+      ['256', '256', '1', '', '1']);
+    assert.equal(configValues(s)['prefill.env.NUM_FFN_BLOCKS'], undefined);
     assert.equal(s.prefill.continuous_batching, null);
     const v = configValues(s);
     assert.equal(v['prefill.from_pretrained.continuous_batching'], undefined);

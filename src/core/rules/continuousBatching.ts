@@ -1,7 +1,7 @@
-// QEFF-CB-01..05: continuous batching (CB) and prefix caching kwargs.
+// QEFF-CB-01..06: continuous batching (CB) and prefix caching kwargs.
 import type { Node } from 'jsonc-parser';
 import { compileInt, isSet, type StageView } from '../configView';
-import { isObject, props } from '../jsonNodes';
+import { isObject, prop, props } from '../jsonNodes';
 import { MISSPELLED_CB } from '../knownKeys';
 import type { RuleContext } from '../ruleContext';
 import type { Fix } from '../types';
@@ -14,6 +14,30 @@ function eachObject(node: Node | undefined, visit: (obj: Node) => void): void {
 }
 
 function checkStage(ctx: RuleContext, stage: StageView): void {
+  const alias = stage.cbFromFullBatchSize;
+  if (alias?.value) {
+    // CB-06: from_pretrained pops full_batch_size, sets continuous_batching=True and drops the value
+    // (modeling_auto.py, QEFFAutoModelForCausalLM.from_pretrained, release/v1.21.6 .. main).
+    const cbProp = prop(stage.fromPretrained, 'continuous_batching');
+    const value = JSON.stringify(alias.value.value);
+    // Removing the alias must not turn CB off: an explicit continuous_batching becomes true first.
+    const fix: Fix = !cbProp
+      ? { title: 'Replace with "continuous_batching": true', edits: [
+        ...ctx.fix.renameKey('', alias.key, 'continuous_batching').edits,
+        ...ctx.fix.replaceValue('', alias.value, true).edits,
+      ] }
+      : cbProp.value?.value === true || !cbProp.value
+        ? ctx.fix.remove('Remove "full_batch_size" (continuous_batching is set)', alias)
+        : { title: 'Set "continuous_batching": true and remove "full_batch_size"', edits: [
+          ...ctx.fix.replaceValue('', cbProp.value, true).edits,
+          ...ctx.fix.remove('', alias).edits,
+        ] };
+    ctx.report({
+      code: 'QEFF-CB-06', node: alias.key, stage,
+      message: `from_pretrained(full_batch_size=${value}) turns continuous batching on${cbProp?.value?.value === false ? ', overriding "continuous_batching": false,' : ''} but its value is dropped (QEfficient pops it with a DeprecationWarning): the QPC's batch comes from compile's full_batch_size. Write "continuous_batching": true here and put full_batch_size in "compile".`,
+      fixes: [fix],
+    });
+  }
   const fbs = compileInt(stage, 'full_batch_size');
   const kvbs = compileInt(stage, 'kv_cache_batch_size');
   if (!stage.cb) {

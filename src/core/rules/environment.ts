@@ -1,13 +1,13 @@
 // QEFF-ENV-01/02: environment variables of the exporting Python process.
 import { props } from '../jsonNodes';
-import { BLOCKING_ENV_VARS } from '../knownKeys';
+import { BLOCKING_ENV, MODE_TABLE } from '../modeTable';
 import type { RuleContext } from '../ruleContext';
 
 export function environmentRules(ctx: RuleContext): void {
   for (const stage of ctx.view.stages) {
-    const notBlockingGraph = stage.key === 'decode' || stage.mode === 'chunking';
+    const reads = stage.mode ? MODE_TABLE[stage.mode].env : [];
     for (const p of props(stage.env)) {
-      if (notBlockingGraph && (BLOCKING_ENV_VARS as readonly string[]).includes(p.name)) {
+      if (stage.mode && !reads.includes(p.name) && (BLOCKING_ENV as readonly string[]).includes(p.name)) {
         ctx.report({
           code: 'QEFF-ENV-01', severity: 'warning', node: p.key, stage,
           message: `${p.name} only affects the blocking prefill graph; ${stage.key === 'decode' ? 'the decode graphs never read it' : 'chunking has optimized SWA built in'}.`,

@@ -1,27 +1,9 @@
 // QEFF-MODE-01/02/03: the stage's mode against the mode-defining kwargs written beside it.
 import { isNull, prop, type Prop } from '../jsonNodes';
 import type { StageView } from '../configView';
+import { MODE_DEFINING_KWARGS, MODE_TABLE } from '../modeTable';
 import type { RuleContext } from '../ruleContext';
 import { DECODE_MODES, PREFILL_MODES, type Mode } from '../types';
-
-/** What each mode implies (config-rules.md, "Redundant kwargs"). */
-export const IMPLIED_KWARGS: Record<Mode, Record<string, unknown>> = {
-  'blocking': { prefill_only: true, enable_chunking: false },
-  'chunking': { prefill_only: true, enable_chunking: true },
-  'swa-retain': { prefill_seq_len: 1, retain_full_kv: false, prefill_only: false },
-  'full-kv': { prefill_seq_len: 1, retain_full_kv: true, prefill_only: false },
-};
-
-const NATURAL_SWAP: Record<Mode, Mode> = {
-  'swa-retain': 'blocking', 'full-kv': 'chunking', 'blocking': 'swa-retain', 'chunking': 'full-kv',
-};
-
-const MODE_MEANING: Record<Mode, string> = {
-  'blocking': 'a prefill-only QPC (prefill_only=True, no chunking)',
-  'chunking': 'a chunked prefill-only QPC (prefill_only=True, enable_chunking=True)',
-  'swa-retain': 'a decode-only QPC (prefill_seq_len=1) keeping sliding-window KV',
-  'full-kv': 'a decode-only QPC (prefill_seq_len=1, retain_full_kv=True)',
-};
 
 function literal(p: Prop): string {
   const v = p.value;
@@ -34,7 +16,7 @@ function checkStage(ctx: RuleContext, stage: StageView): void {
   if (stage.modeOfOtherStage && stage.modeProp?.value) {
     const wrong = String(stage.modeProp.value.value) as Mode;
     const own = stage.key === 'prefill' ? PREFILL_MODES : DECODE_MODES;
-    const preferred = NATURAL_SWAP[wrong];
+    const preferred = MODE_TABLE[wrong].partner;
     ctx.report({
       code: 'QEFF-MODE-03', severity: 'error', node: stage.modeProp.value, stage,
       message: `"${wrong}" is a ${stage.key === 'prefill' ? 'decode' : 'prefill'} mode, but this is the "${stage.key}" stage: use ${own.map(m => `"${m}"`).join(' or ')}.`,
@@ -45,8 +27,8 @@ function checkStage(ctx: RuleContext, stage: StageView): void {
   }
   const mode = stage.mode;
   if (!mode) return;
-  const implied = IMPLIED_KWARGS[mode];
-  for (const name of ['prefill_only', 'enable_chunking', 'retain_full_kv', 'prefill_seq_len']) {
+  const implied = MODE_TABLE[mode].implied;
+  for (const name of MODE_DEFINING_KWARGS) {
     const p = prop(stage.compile, name);
     if (!p?.value) continue;
     const v = p.value;
@@ -55,7 +37,7 @@ function checkStage(ctx: RuleContext, stage: StageView): void {
     if (contradiction) {
       ctx.report({
         code: 'QEFF-MODE-01', severity: 'error', node: v, stage,
-        message: `${name}: ${literal(p)} contradicts mode "${mode}", which compiles ${MODE_MEANING[mode]}. The mode sets this kwarg: remove it.`,
+        message: `${name}: ${literal(p)} contradicts mode "${mode}", which compiles ${MODE_TABLE[mode].meaning}. The mode sets this kwarg: remove it.`,
         fixes: [ctx.fix.remove(`Remove "${name}"`, p)],
       });
     } else if (name in implied && implied[name] === value) {
@@ -70,7 +52,7 @@ function checkStage(ctx: RuleContext, stage: StageView): void {
 
 /** True when an explicit value contradicts the mode. A value of the wrong type is left to the schema. */
 function contradicts(stage: StageView, mode: Mode, name: string, value: unknown, type: string): boolean {
-  const implied = IMPLIED_KWARGS[mode];
+  const implied = MODE_TABLE[mode].implied;
   if (name === 'prefill_seq_len') {
     if (type !== 'number' || !Number.isInteger(value)) return false;
     return stage.key === 'prefill' ? value === 1 : value !== 1;

@@ -3,16 +3,15 @@ import { compileBool, effectiveLengths } from '../configView';
 import { prop } from '../jsonNodes';
 import { DEFAULTS } from '../model';
 import type { RuleContext } from '../ruleContext';
-import type { DecodeMode, PrefillMode } from '../types';
-
-const NATURAL_DECODE: Record<PrefillMode, DecodeMode> = { blocking: 'swa-retain', chunking: 'full-kv' };
+import { naturalDecode } from '../modeTable';
+import type { PrefillMode } from '../types';
 
 export function pairingRules(ctx: RuleContext): void {
   const prefill = ctx.view.stages.find(s => s.key === 'prefill');
   const decode = ctx.view.stages.find(s => s.key === 'decode');
   if (!prefill?.mode || !decode?.mode) return;
   const pMode = prefill.mode as PrefillMode;
-  const natural = NATURAL_DECODE[pMode];
+  const natural = naturalDecode(pMode);
   if (decode.mode !== natural && decode.modeProp?.value) {
     ctx.report({
       code: 'QEFF-PAIR-01', severity: 'warning', node: decode.modeProp.value, stage: decode,

@@ -1,9 +1,10 @@
 // QEFF-PB-01..07: the blocking prefill-only graph (prefill_only=True without chunking) and its env vars.
 import type { Node } from 'jsonc-parser';
-import { compileInt, effectiveLengths, isSet, type StageView } from '../configView';
+import { compileInt, effectiveLengths, type StageView } from '../configView';
 import { integerValue, prop, stringValue } from '../jsonNodes';
 import { Q_BLOCK_SIZE } from '../model';
 import type { RuleContext } from '../ruleContext';
+import { qBlockSource } from '../versionTable';
 import { isAtLeast } from '../version';
 
 /** A positive integer written as a number or a digit string; undefined when absent or of another type. */
@@ -50,12 +51,13 @@ function checkStage(ctx: RuleContext, stage: StageView): void {
     }
   }
 
-  // PB-02: prefix caching (CB or kv_cache_batch_size) is chunking-only.
-  const kvbs = compileInt(stage, 'kv_cache_batch_size');
-  if ((stage.cb || isSet(kvbs.p)) && stage.modeProp?.value) {
+  // PB-02: prefix caching is chunking-only. Upstream raises only with CB (modeling_auto.py export(),
+  // release/v1.21.6 .. main: `if not enable_chunking and self.continuous_batching: raise NotImplementedError`);
+  // kv_cache_batch_size without CB is CB-01's warning (it becomes the QPC's batch size).
+  if (stage.cb && stage.modeProp?.value) {
     ctx.report({
-      code: 'QEFF-PB-02', severity: 'error', node: stage.modeProp.value, stage,
-      message: `Prefix caching (${stage.cb ? 'continuous_batching' : 'kv_cache_batch_size'}) is not supported with blocking: QEfficient raises "Looks like you are trying to run prefix-caching without chunking". Use mode "chunking".`,
+      code: 'QEFF-PB-02', node: stage.modeProp.value, stage,
+      message: 'Prefix caching (continuous batching) is not supported with blocking: QEfficient raises "NotImplementedError: Looks like you are trying to run prefix-caching without chunking". Use mode "chunking".',
       fixes: [ctx.fix.replaceValue('Switch mode to "chunking"', stage.modeProp.value, 'chunking')],
     });
   }
@@ -82,14 +84,39 @@ function checkStage(ctx: RuleContext, stage: StageView): void {
       });
     }
   }
-  if (q?.ok && f?.ok && qBlocks?.value) {
-    const [lo, hi] = [Math.min(q.value!, f.value!), Math.max(q.value!, f.value!)];
-    if (hi % lo !== 0) {
+  const qFromPsl = psl.value !== undefined && psl.value >= Q_BLOCK_SIZE && psl.value % Q_BLOCK_SIZE === 0
+    ? psl.value / Q_BLOCK_SIZE : undefined;
+  const qSource = qBlockSource(v);
+  // PB-05: the Q blocks as this version finds them, against NUM_FFN_BLOCKS (modeling_auto.py,
+  // get_seq_len_and_handle_specialized_prefill_model: seq_len = max(q, ffn) must divide by both).
+  const qEff = qSource === 'env' ? (q?.ok ? q.value : qFromPsl) : qFromPsl;
+  if (qEff !== undefined && f?.ok && ffnBlocks?.value) {
+    const hi = Math.max(qEff, f.value!);
+    if (hi % qEff !== 0 || hi % f.value! !== 0) {
+      const fromEnv = qSource === 'env' && q?.ok;
+      const qText = fromEnv
+        ? `NUM_Q_BLOCKS=${qEff}`
+        : `The ${qEff} Q blocks (prefill_seq_len ${psl.value} // 256${qSource === 'psl' ? '; since 1.22 NUM_Q_BLOCKS is not read here' : ''})`;
       ctx.report({
-        code: 'QEFF-PB-05', severity: 'error', node: qBlocks.value, stage,
-        message: `NUM_Q_BLOCKS=${q.value} and NUM_FFN_BLOCKS=${f.value}: the larger must be a multiple of the smaller, or QEfficient raises "seq_len is not divisible by either num_ffn_blocks or num_q_blocks".`,
+        code: 'QEFF-PB-05', node: fromEnv && qBlocks?.value ? qBlocks.value : ffnBlocks.value, stage,
+        message: `${qText} and NUM_FFN_BLOCKS=${f.value}: the larger must be a multiple of the smaller, or QEfficient raises "seq_len is not divisible by either num_ffn_blocks or num_q_blocks".`,
       });
     }
+  }
+
+  // PB-08: since 1.22 the export hash records prefill_seq_len // 256 as NUM_Q_BLOCKS while the traced graph
+  // reads the environment's NUM_Q_BLOCKS when ENABLE_OPT_SWA=1 (gpt_oss/modeling_gpt_oss.py,
+  // opt_eager_attention_forward_blocked, release/v1.22.0 .. main), and _export returns the cached ONNX when
+  // the hash matches: a changed NUM_Q_BLOCKS alone silently reuses the old graph.
+  if (qSource === 'psl' && q?.ok && qFromPsl !== undefined && q.value !== qFromPsl && qBlocks?.value) {
+    const optSwa = stringValue(prop(stage.env, 'ENABLE_OPT_SWA')?.value) === '1';
+    ctx.report({
+      code: 'QEFF-PB-08', node: qBlocks.value, stage,
+      message: optSwa
+        ? `NUM_Q_BLOCKS=${q.value} differs from prefill_seq_len // 256 = ${qFromPsl}: since 1.22 the optimized-SWA graph splits attention into ${q.value} blocks, but the export cache is keyed by ${qFromPsl}, so an ONNX exported earlier with another NUM_Q_BLOCKS is reused (stale). Upstream's own error message still says "Or set NUM_Q_BLOCKS ENV variable", although that path no longer reads it.`
+        : `NUM_Q_BLOCKS=${q.value} differs from prefill_seq_len // 256 = ${qFromPsl}: since 1.22 QEfficient takes the Q blocks from prefill_seq_len and reads NUM_Q_BLOCKS only for optimized SWA (ENABLE_OPT_SWA="1"), where a value other than ${qFromPsl} also makes the export cache stale.`,
+      fixes: [ctx.fix.replaceValue(`Set NUM_Q_BLOCKS to "${qFromPsl}"`, qBlocks.value, String(qFromPsl))],
+    });
   }
 
   // PB-06 / PB-07: ENABLE_OPT_SWA.

@@ -3,6 +3,8 @@ import { compileBool, type StageView } from '../configView';
 import { prop, stringValue } from '../jsonNodes';
 import { checkNpiFile, npiKind, resolveConfigRelative } from '../npiFile';
 import type { RuleContext } from '../ruleContext';
+import { isAtLeast } from '../version';
+import { DECODE_SUBFUNCTIONS_CONFLICT } from './decode';
 import type { Fix } from '../types';
 
 /** The editor turns this fix into a file picker; the CLI shows its title. */
@@ -58,11 +60,14 @@ function checkNpi(ctx: RuleContext, stage: StageView): void {
   const kind = npiKind(rel);
   const sub = usesSubfunctions(stage);
   if ((kind === 'non_subfunction' && sub) || (kind === 'subfunction' && !sub)) {
+    const upstreamPair = sub && stage.key === 'decode' && isAtLeast(ctx.view.version, 1, 22);
     ctx.report({
-      code: 'QEFF-NPI-03', severity: 'warning', node: npi.value, stage,
-      message: sub
-        ? 'This stage exports with ONNX subfunctions, but the NPI file is the non-subfunction one: its tensor names will not match.'
-        : 'This stage exports without ONNX subfunctions, but the NPI file is the subfunction one: its tensor names will not match.',
+      code: 'QEFF-NPI-03', node: npi.value, stage,
+      message: upstreamPair
+        ? `This decode stage exports with ONNX subfunctions and names the non-subfunction NPI, as upstream's example does; but ${DECODE_SUBFUNCTIONS_CONFLICT.replace(/^the upstream README/, 'the README')}, so whether its tensor names match the graph is unverified.`
+        : sub
+          ? 'This stage exports with ONNX subfunctions, but the NPI file is the non-subfunction one: its tensor names will not match.'
+          : 'This stage exports without ONNX subfunctions, but the NPI file is the subfunction one: its tensor names will not match.',
     });
   }
 }

@@ -5,10 +5,10 @@ import { findNodeAtLocation, getNodeValue, type Node } from 'jsonc-parser';
 import { applyTextEdits, setValueEdits } from '../fixes';
 import { parseDocument } from '../parse';
 import { resolvePath } from '../paths';
-import { IMPLIED_KWARGS } from '../rules/mode';
-import { FAMILIES, type Family, type Mode, type StageKey } from '../types';
+import { MODE_DEFINING_KWARGS, naturalDecode } from '../modeTable';
+import { FAMILIES, type Family, type Mode, type PrefillMode, type StageKey } from '../types';
 import {
-  BOOL_PARAMS, emptyStage, ENV_PARAMS, isRelevant, isIntText, MODES_OF, NATURAL_DECODE, PARAMS, stageKeys, TEXT_PARAMS,
+  BOOL_PARAMS, emptyStage, ENV_PARAMS, isRelevant, isIntText, MODES_OF, PARAMS, stageKeys, TEXT_PARAMS,
   withDefaults, type ConfigValue, type ConfigValues, type ParamName, type StageChoice, type StageFields, type WizardState,
 } from './state';
 
@@ -79,7 +79,7 @@ export function describePair(values: ConfigValues): string {
   const p = values['prefill.mode'] as Mode | undefined;
   const d = values['decode.mode'] as Mode | undefined;
   if (values.prefill && values.decode && p && d) {
-    if (NATURAL_DECODE[p as 'blocking' | 'chunking'] === d) {
+    if (naturalDecode(p as PrefillMode) === d) {
       return p === 'chunking'
         ? `${p} prefill + ${d} decode: prefix caching and multi-turn chat (the natural pair)`
         : `${p} prefill + ${d} decode: the least DDR (the natural pair)`;
@@ -147,7 +147,7 @@ export function editText(base: string, loaded: ConfigValues, current: ConfigValu
   for (const k of STAGE_KEYS) {
     if (!current[k]) continue;
     if (loaded[`${k}.mode`] !== current[`${k}.mode`]) {
-      for (const implied of new Set(Object.values(IMPLIED_KWARGS).flatMap(o => Object.keys(o)))) {
+      for (const implied of MODE_DEFINING_KWARGS) {
         if (implied === 'prefill_seq_len') continue; // a real parameter of prefill stages
         set([k, 'compile', implied], undefined);
       }

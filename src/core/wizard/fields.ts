@@ -1,23 +1,11 @@
 // Which wizard field a diagnostic of the core concerns: the JSON path of the node at the diagnostic's offset
 // (jsonc-parser findNodeAtOffset + getNodePath) names the field; a missing key, which the core reports on
-// the enclosing key (e.g. "compile"), is placed by its rule id.
+// the enclosing key (e.g. "compile"), is placed by the rule registry's missingField.
 import { findNodeAtOffset, getNodePath, type Node } from 'jsonc-parser';
 import { parseDocument } from '../parse';
+import { ruleInfo } from '../ruleRegistry';
 import type { Diagnostic, StageKey } from '../types';
 import { BOOL_PARAMS, ENV_PARAMS, TEXT_PARAMS } from './state';
-
-/** Rules that report a missing kwarg on the enclosing "compile" (or stage) key: the field that supplies it. */
-const MISSING_KWARG: Record<string, string> = {
-  'QEFF-NPI-01': 'compile.node_precision_info',
-  'QEFF-CB-02': 'compile.full_batch_size',
-  'QEFF-CB-03': 'compile.kv_cache_batch_size',
-  'QEFF-SUB-01': 'compile.use_onnx_subfunctions',
-  'QEFF-PB-01': 'compile.prefill_seq_len',
-  'QEFF-PAIR-02': 'compile.ctx_len',
-  'QEFF-PAIR-03': 'compile.mxint8_kv_cache',
-  'QEFF-CTX-01': 'compile.ctx_len',
-  'QEFF-PC-01': 'compile.ctx_len',
-};
 
 const COMPILE_FIELDS = new Set<string>([...TEXT_PARAMS, ...BOOL_PARAMS.filter(b => b !== 'continuous_batching')]);
 const ENV_FIELDS = new Set<string>(ENV_PARAMS);
@@ -34,7 +22,7 @@ export function fieldOfPath(path: (string | number)[], code: string): string | u
   if (first === 'family' || first === 'qefficientVersion') return first;
   if (!isStage(first)) return undefined;
   if (path.length === 1 || (path.length === 2 && (second === 'compile' || second === 'from_pretrained' || second === 'env'))) {
-    const missing = MISSING_KWARG[code];
+    const missing = ruleInfo(code)?.missingField;
     if (missing) return `${first}.${missing}`;
     return path.length === 1 ? `${first}.mode` : undefined;
   }

@@ -6,3 +6,4 @@ export * from './fields';
 export * from './modes';
 export * from './analysis';
 export * from './messages';
+export { naturalDecode } from '../modeTable';

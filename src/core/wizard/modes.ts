@@ -1,6 +1,7 @@
 // What each mode means, in the design note's words, for the side-by-side comparison in the wizard, and the
 // KV-cache memory of a stage in a mode with the values entered so far.
 import { formatBytes, kvEstimate, type KvEstimate } from '../kvMemory';
+import { lengthsWithDefaults, MODE_TABLE } from '../modeTable';
 import type { Family, Mode, StageKey } from '../types';
 import { isIntText, type WizardState } from './state';
 
@@ -16,6 +17,11 @@ export interface ModeFacts {
   pair: string;
 }
 
+function pairText(mode: Mode): string {
+  const partner = MODE_TABLE[mode].partner;
+  return `${partner} ${MODE_TABLE[partner].stage}`;
+}
+
 export const MODE_FACTS: Record<Mode, ModeFacts> = {
   'blocking': {
     mode: 'blocking',
@@ -25,7 +31,7 @@ export const MODE_FACTS: Record<Mode, ModeFacts> = {
     macs: 'NUM_Q_BLOCKS sets the Q blocks in attention, NUM_FFN_BLOCKS the FFN blocks; ENABLE_OPT_SWA="1" uses only the valid KVs of each block in attention, reducing MACs. All experts are read once.',
     prefixCaching: 'Not supported with this mode.',
     multiTurn: 'No: the prompt is prefilled in one pass.',
-    pair: 'swa-retain decode',
+    pair: pairText('blocking'),
   },
   'chunking': {
     mode: 'chunking',
@@ -35,7 +41,7 @@ export const MODE_FACTS: Record<Mode, ModeFacts> = {
     macs: 'Optimized SWA built in: reads only the valid KV as per the diagonal attention mask. All experts are read once per chunk.',
     prefixCaching: 'Yes: continuous batching plus kv_cache_batch_size.',
     multiTurn: 'Yes, with full-KV decode: prefill can reuse the cache of an earlier prefill and decode.',
-    pair: 'full-kv decode',
+    pair: pairText('chunking'),
   },
   'swa-retain': {
     mode: 'swa-retain',
@@ -45,7 +51,7 @@ export const MODE_FACTS: Record<Mode, ModeFacts> = {
     macs: 'Weights treated as activations: reads only the chosen experts per token.',
     prefixCaching: 'Continuous batching with full_batch_size (and optionally kv_cache_batch_size).',
     multiTurn: 'No: the sliding layers keep only the last 128 positions.',
-    pair: 'blocking prefill',
+    pair: pairText('swa-retain'),
   },
   'full-kv': {
     mode: 'full-kv',
@@ -55,7 +61,7 @@ export const MODE_FACTS: Record<Mode, ModeFacts> = {
     macs: 'Attention still reads only the sliding-window length of KV; reads only the chosen experts per token.',
     prefixCaching: 'Continuous batching with full_batch_size (and optionally kv_cache_batch_size).',
     multiTurn: 'Yes: prefill, then decode, then prefill again over the combined cache of both.',
-    pair: 'chunking prefill',
+    pair: pairText('full-kv'),
   },
 };
 
@@ -66,8 +72,7 @@ function int(text: string): number | undefined {
 /** The KV estimate of a stage if it ran in `mode` with the values entered (QEfficient's defaults for blanks). */
 export function stageKv(state: WizardState, key: StageKey, mode: Mode, family: Family): KvEstimate {
   const s = state[key];
-  const psl = key === 'decode' ? 1 : int(s.prefill_seq_len) ?? 32;
-  const ctx = int(s.ctx_len) ?? (mode === 'blocking' ? psl : 128);
+  const { psl, ctx } = lengthsWithDefaults(mode, key === 'decode' ? undefined : int(s.prefill_seq_len), int(s.ctx_len));
   const cb = mode !== 'blocking' && s.continuous_batching === true;
   return kvEstimate(family, mode, {
     prefillSeqLen: psl, ctxLen: ctx, mxint8: s.mxint8_kv_cache === true,

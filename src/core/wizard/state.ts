@@ -2,7 +2,8 @@
 // the extension on save), the defaults per mode and which parameters each mode uses. Pure: no vscode, no DOM.
 import { familyFromModelId } from '../family';
 import { Q_BLOCK_SIZE } from '../model';
-import { DECODE_MODES, PREFILL_MODES, type DecodeMode, type Family, type Mode, type PrefillMode, type StageKey } from '../types';
+import { BLOCKING_ENV, MODE_TABLE } from '../modeTable';
+import { DECODE_MODES, PREFILL_MODES, type Family, type Mode, type StageKey } from '../types';
 
 export type StageChoice = 'prefill' | 'decode' | 'both';
 export type FamilyChoice = 'auto' | Family;
@@ -13,7 +14,7 @@ export const TEXT_PARAMS = ['prefill_seq_len', 'ctx_len', 'num_cores', 'num_devi
 /** Checkboxes (null = not written: QEfficient's default, false, applies). */
 export const BOOL_PARAMS = ['mxfp6_matmul', 'mxint8_kv_cache', 'use_onnx_subfunctions', 'continuous_batching'] as const;
 /** Environment variables of the exporting process (blocking only), as strings ('' = not set). */
-export const ENV_PARAMS = ['NUM_Q_BLOCKS', 'NUM_FFN_BLOCKS', 'ENABLE_OPT_SWA'] as const;
+export const ENV_PARAMS = BLOCKING_ENV;
 
 export type TextParam = typeof TEXT_PARAMS[number];
 export type BoolParam = typeof BOOL_PARAMS[number];
@@ -62,7 +63,6 @@ export const STEPS = ['model', 'stages', 'modes', 'parameters', 'review'] as con
 export type StepId = typeof STEPS[number];
 
 export const MODES_OF: Record<StageKey, readonly Mode[]> = { prefill: PREFILL_MODES, decode: DECODE_MODES };
-export const NATURAL_DECODE: Record<PrefillMode, DecodeMode> = { blocking: 'swa-retain', chunking: 'full-kv' };
 
 export function stageKeys(choice: StageChoice): StageKey[] {
   return choice === 'both' ? ['prefill', 'decode'] : [choice];
@@ -95,14 +95,16 @@ export function initialState(folder: string, qefficientVersion = ''): WizardStat
 export function isRelevant(key: StageKey, s: StageFields, name: ParamName): boolean {
   switch (name) {
     case 'prefill_seq_len': return key === 'prefill';
-    case 'continuous_batching': return s.mode !== 'blocking';
+    case 'continuous_batching': return usesCb(s);
     case 'full_batch_size':
-    case 'kv_cache_batch_size': return s.mode !== 'blocking' && s.continuous_batching === true;
-    case 'NUM_Q_BLOCKS':
-    case 'NUM_FFN_BLOCKS':
-    case 'ENABLE_OPT_SWA': return s.mode === 'blocking';
-    default: return true;
+    case 'kv_cache_batch_size': return usesCb(s) && s.continuous_batching === true;
+    default: return isEnvParam(name) ? !!s.mode && MODE_TABLE[s.mode].env.includes(name) : true;
   }
+}
+
+/** A stage with no mode yet may still turn continuous batching on; blocking cannot (QEFF-PB-02). */
+function usesCb(s: StageFields): boolean {
+  return !s.mode || MODE_TABLE[s.mode].fromPretrained.includes('continuous_batching');
 }
 
 export function isIntText(v: string): boolean {
@@ -135,7 +137,9 @@ export function stageDefaults(key: StageKey, s: StageFields, prefill?: StageFiel
     use_onnx_subfunctions: key === 'prefill',
     continuous_batching: cb ? true : null,
     NUM_Q_BLOCKS: m === 'blocking' ? blocks : '',
-    NUM_FFN_BLOCKS: m === 'blocking' ? blocks : '',
+    // Merely setting NUM_FFN_BLOCKS switches on the blocked FFN (gpt_oss/modeling_gpt_oss.py,
+    // QEffPrefillOnlyGptOssMLP.forward, release/v1.21.6 .. main); upstream's example sets none.
+    NUM_FFN_BLOCKS: '',
     ENABLE_OPT_SWA: m === 'blocking' ? '1' : '',
   };
 }

@@ -2,6 +2,7 @@
 // and a snippet per stage mode.
 import * as vscode from 'vscode';
 import { completionsAt } from '../../core/completion';
+import { checkOptions } from '../configDocuments';
 
 const KINDS = {
   property: vscode.CompletionItemKind.Property,
@@ -11,7 +12,7 @@ const KINDS = {
 
 export class ConfigCompletionProvider implements vscode.CompletionItemProvider {
   provideCompletionItems(doc: vscode.TextDocument, position: vscode.Position): vscode.CompletionItem[] {
-    return completionsAt(doc.getText(), doc.offsetAt(position)).map(c => {
+    return completionsAt(doc.getText(), doc.offsetAt(position), { qefficientVersion: checkOptions(doc).qefficientVersion }).map(c => {
       const item = new vscode.CompletionItem(c.label, KINDS[c.kind]);
       item.insertText = new vscode.SnippetString(c.insertText);
       item.range = new vscode.Range(doc.positionAt(c.offset), doc.positionAt(c.offset + c.length));

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { checkText } from '../../core/check';
 import { nodeFileHost } from '../../core/nodeFileHost';
+import { docsAnchor, ruleInfo } from '../../core/ruleRegistry';
 import type { Diagnostic, Fix } from '../../core/types';
 import { CONFIG_GLOB, checkOptions, isConfigDocument } from '../configDocuments';
 import { diagnosticKey, toRange, toSeverity } from '../convert';
@@ -78,8 +79,8 @@ export class ConfigDiagnostics implements vscode.Disposable {
     const list = found.map(d => {
       const vd = new vscode.Diagnostic(toRange(d.range), d.message, toSeverity(d.severity));
       vd.source = 'qeff-disagg';
-      vd.code = { value: d.code, target: this.docsUri.with({ fragment: d.code.toLowerCase() }) };
-      if (d.code === 'QEFF-MODE-02') vd.tags = [vscode.DiagnosticTag.Unnecessary];
+      vd.code = { value: d.code, target: this.docsUri.with({ fragment: docsAnchor(d.code) }) };
+      if (ruleInfo(d.code)?.unnecessary) vd.tags = [vscode.DiagnosticTag.Unnecessary];
       const fixes = [...(d.fix ? [d.fix] : []), ...(d.moreFixes ?? [])];
       if (fixes.length) byKey.set(diagnosticKey(d.code, d.range), { diagnostic: d, fixes });
       return vd;
