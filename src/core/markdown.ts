@@ -1,0 +1,17 @@
+// Text from a config inside Markdown (hover): shown as the characters it is, never as a link, an image,
+// emphasis, HTML or a line break. The documentation around it is ours and stays Markdown.
+import { printable } from './printable';
+
+/** `s` as literal Markdown text: every ASCII punctuation character CommonMark may read is backslash-escaped. */
+export function escapeMarkdown(s: string): string {
+  return printable(s).replace(/[\\`*_{}[\]()#+\-.!|<>~&"':=$%^@,;?/]/g, c => `\\${c}`);
+}
+
+/** `s` as an inline code span: a fence longer than any backtick run inside, so that nothing closes it early. */
+export function inlineCode(s: string): string {
+  const text = printable(s);
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map(r => r.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = text.startsWith('`') || text.endsWith('`') || text === '' ? ' ' : '';
+  return `${fence}${pad}${text}${pad}${fence}`;
+}
