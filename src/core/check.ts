@@ -12,6 +12,7 @@ import { modeRules } from './rules/mode';
 import { pairingRules } from './rules/pairing';
 import { prefillBlockingRules } from './rules/prefillBlocking';
 import { prefillChunkingRules } from './rules/prefillChunking';
+import { pythonValueRules } from './rules/pythonValues';
 import { structureRules } from './rules/structure';
 import { subfunctionsNpiRules } from './rules/subfunctionsNpi';
 import { schemaDiagnostics } from './schemaCheck';
@@ -20,6 +21,7 @@ import type { CheckOptions, Diagnostic } from './types';
 const RULES: Rule[] = [
   structureRules, modeRules, continuousBatchingRules, prefillBlockingRules, prefillChunkingRules,
   environmentRules, decodeRules, subfunctionsNpiRules, pairingRules, generalRules,
+  pythonValueRules,
 ];
 
 /** Where two rules claim the same fault, the first wins (config-rules.md, "One fault, one diagnostic"). */
@@ -29,6 +31,7 @@ const SAME_PLACE: [winner: string, loser: string][] = [
   ['QEFF-CTX-01', 'QEFF-PB-03'],
   ['QEFF-CORES-01', 'QEFF-PC-02'],
   ['QEFF-PB-06', 'QEFF-ENV-02'],
+  ['QEFF-PY-01', 'QEFF-ENV-02'],
 ];
 const SAME_STAGE: [winner: string, loser: string][] = [['QEFF-PB-02', 'QEFF-CB-01']];
 
