@@ -7,6 +7,7 @@ import { RuleContext, type Rule, type RuleDiagnostic } from './ruleContext';
 import { continuousBatchingRules } from './rules/continuousBatching';
 import { decodeRules } from './rules/decode';
 import { environmentRules } from './rules/environment';
+import { execEnvRules } from './rules/execEnv';
 import { generalRules } from './rules/general';
 import { modeRules } from './rules/mode';
 import { pairingRules } from './rules/pairing';
@@ -21,7 +22,7 @@ import type { CheckOptions, Diagnostic } from './types';
 const RULES: Rule[] = [
   structureRules, modeRules, continuousBatchingRules, prefillBlockingRules, prefillChunkingRules,
   environmentRules, decodeRules, subfunctionsNpiRules, pairingRules, generalRules,
-  pythonValueRules,
+  pythonValueRules, execEnvRules,
 ];
 
 /** Where two rules claim the same fault, the first wins (config-rules.md, "One fault, one diagnostic"). */

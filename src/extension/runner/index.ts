@@ -7,6 +7,7 @@ import type { Step } from '../../core/runnerProtocol';
 import type { StageKey } from '../../core/types';
 import { checkOptions, isConfigDocument } from '../configDocuments';
 import { EnvironmentStatus } from './environment';
+import { execEnvRefusal } from './execEnvConfirm';
 import { selectInterpreter } from './interpreter';
 import { ManualCommands, type ManualCommand } from './manualCommands';
 import { Runs } from './runs';
@@ -34,6 +35,8 @@ export function registerRunner(context: vscode.ExtensionContext, recheckConfigs:
     if (refusal) { void vscode.window.showErrorMessage(refusal); return [{ kind: 'refused', message: refusal }]; }
     const stages = allStages ? await stagesOf(config) : await pickStage(config);
     if (!stages?.length) return [];
+    const envRefusal = await execEnvRefusal(context.workspaceState, config, stages);
+    if (envRefusal) { void vscode.window.showWarningMessage(envRefusal); return [{ kind: 'refused', message: envRefusal }]; }
     void env.probe();
     return runs.run(config, stages, steps);
   };
@@ -78,7 +81,7 @@ export function registerRunner(context: vscode.ExtensionContext, recheckConfigs:
     cmd('qeffDisagg.copyCompileCommand', withManual(c => manual.copy(c))),
     cmd('qeffDisagg.runCompileCommand', withManual(c => { if (!refuseIfUntrusted()) manual.runInTerminal(c); })),
     cmd('qeffDisagg.saveCompileCommand', withManual(c => manual.saveScript(c))),
-    vscode.tasks.registerTaskProvider(TASK_TYPE, new QeffTaskProvider(driverPath, runs)),
+    vscode.tasks.registerTaskProvider(TASK_TYPE, new QeffTaskProvider(driverPath, runs, context.workspaceState)),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void env.probe()),
   );
   env.show();
