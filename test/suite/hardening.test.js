@@ -34,9 +34,11 @@ suite('hardening (issue 9)', () => {
 
   test('Save as Script with a dangling symbolic link at the script path: refused, nothing appears at the link target', async () => {
     const file = path.join(runnerDir(), 'linked.qeff.json');
-    fs.writeFileSync(file, pairText());
-    const outcomes = await vscode.commands.executeCommand('qeffDisagg.compile', vscode.Uri.file(file), 'prefill');
-    assert.deepStrictEqual(outcomes.map(o => o.kind), ['manual']);
+    // The pair's prefill alone (one stage: no stage question): its compile ends in a captured manual command.
+    const pair = JSON.parse(pairText().replace(/^\/\/.*\n/, ''));
+    fs.writeFileSync(file, JSON.stringify({ model: pair.model, prefill: pair.prefill }, null, 2));
+    const outcomes = await vscode.commands.executeCommand('qeffDisagg.exportAndCompile', vscode.Uri.file(file));
+    assert.deepStrictEqual(outcomes.map(o => o.kind), ['exported', 'manual']);
     const target = path.join(path.dirname(ws()), `outside-${process.pid}.sh`);
     const script = path.join(runnerDir(), 'linked.prefill.compile.sh');
     fs.symlinkSync(target, script);

@@ -34,4 +34,5 @@ test('escapeMarkdown escapes every Markdown punctuation and line break', () => {
   assert.equal(escapeMarkdown('[a](b)'), '\\[a\\]\\(b\\)');
   assert.equal(escapeMarkdown('x\ny'), 'x\\\\ny'); // the newline is printed as \n, its backslash escaped
   assert.equal(escapeMarkdown('plain words 12'), 'plain words 12');
+  assert.equal(escapeMarkdown('ctx_len _x_'), 'ctx_len \\_x\\_'); // intraword underscores stay readable
 });

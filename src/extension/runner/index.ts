@@ -18,6 +18,8 @@ import { refuseIfUntrusted } from './trust';
 /** What the extension exports for other extensions and for tests. */
 export interface RunnerApi {
   manualCommand(config: vscode.Uri, stage: string): ManualCommand | undefined;
+  /** The qeff-disagg task provider (fetchTasks does not answer in an untrusted workspace). */
+  taskProvider: vscode.TaskProvider;
 }
 
 export function registerRunner(context: vscode.ExtensionContext, recheckConfigs: () => void): RunnerApi {
@@ -25,6 +27,7 @@ export function registerRunner(context: vscode.ExtensionContext, recheckConfigs:
   const manual = new ManualCommands(context.workspaceState);
   const runs = new Runs(driverPath, manual);
   const env = new EnvironmentStatus(driverPath, recheckConfigs);
+  const taskProvider = new QeffTaskProvider(driverPath, runs, context.workspaceState);
   const cmd = (id: string, fn: (...args: never[]) => unknown) => vscode.commands.registerCommand(id, fn);
 
   const runCommand = (steps: Step[], allStages: boolean) => async (uri?: vscode.Uri) => {
@@ -81,7 +84,7 @@ export function registerRunner(context: vscode.ExtensionContext, recheckConfigs:
     cmd('qeffDisagg.copyCompileCommand', withManual(c => manual.copy(c))),
     cmd('qeffDisagg.runCompileCommand', withManual(c => { if (!refuseIfUntrusted()) manual.runInTerminal(c); })),
     cmd('qeffDisagg.saveCompileCommand', withManual(c => manual.saveScript(c))),
-    vscode.tasks.registerTaskProvider(TASK_TYPE, new QeffTaskProvider(driverPath, runs, context.workspaceState)),
+    vscode.tasks.registerTaskProvider(TASK_TYPE, taskProvider),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void env.probe()),
   );
   env.show();
@@ -89,7 +92,7 @@ export function registerRunner(context: vscode.ExtensionContext, recheckConfigs:
   const maybeProbe = (d: vscode.TextDocument) => { if (isConfigDocument(d)) void env.probe(); };
   context.subscriptions.push(vscode.workspace.onDidOpenTextDocument(maybeProbe));
   setTimeout(() => vscode.workspace.textDocuments.forEach(maybeProbe), 1000);
-  return { manualCommand: (config, stage) => manual.get(config, stage) };
+  return { manualCommand: (config, stage) => manual.get(config, stage), taskProvider };
 }
 
 async function pickConfig(uri?: vscode.Uri): Promise<vscode.Uri | undefined> {
