@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { execa } from 'execa';
 import { EVENT_PREFIX, readEventLine, type DriverEvent } from '../core/runnerProtocol';
 import { LineSplitter } from './lineSplitter';
-import { runProcesses, signalAll, stillAlive, type Proc } from './processTree';
+import { runProcesses, signalAll, survivorsOf, type Proc } from './processTree';
 
 export interface DriverRun {
   pid: number | undefined;
@@ -162,14 +162,4 @@ export function startDriver(opts: DriverOptions): DriverRun {
   };
   live.add(run);
   return run;
-}
-
-/** The processes still alive `withinMs` after SIGKILL (a kill is not instant). */
-async function survivorsOf(procs: Proc[], withinMs: number): Promise<number[]> {
-  let left = procs.filter(stillAlive);
-  for (let waited = 0; left.length && waited < withinMs; waited += 50) {
-    await new Promise(r => setTimeout(r, 50));
-    left = left.filter(stillAlive);
-  }
-  return left.map(p => p.pid);
 }

@@ -66,3 +66,13 @@ export function signalAll(procs: readonly Proc[], signal: NodeJS.Signals): void 
     try { process.kill(p.pid, signal); } catch { /* gone, or not ours */ }
   }
 }
+
+/** The pids of the processes still alive `withinMs` after SIGKILL (a kill is not instant), for the user. */
+export async function survivorsOf(procs: readonly Proc[], withinMs: number): Promise<number[]> {
+  let left = procs.filter(stillAlive);
+  for (let waited = 0; left.length && waited < withinMs; waited += 50) {
+    await new Promise(r => setTimeout(r, 50));
+    left = left.filter(stillAlive);
+  }
+  return left.map(p => p.pid);
+}

@@ -1,5 +1,6 @@
 // Issue 9 in the real extension host (trusted workspace): a config whose env changes what runs is not run
-// without a confirmation; Save as Script never writes through a symbolic link.
+// without a confirmation; Save as Script and the wizard never write through a symbolic link; the wizard's
+// webview reads no file outside the workspace that the user did not pick.
 'use strict';
 const assert = require('assert');
 const fs = require('fs');
@@ -54,5 +55,40 @@ suite('hardening (issue 9)', () => {
     assert.strictEqual(fs.readFileSync(target, 'utf8'), 'keep\n');
     assert.strictEqual(fs.statSync(target).mode & 0o777, 0o600);
     fs.unlinkSync(target);
+  });
+
+  test('the wizard webview cannot read a YAML file outside the workspace that the user did not pick', async () => {
+    const outside = fs.mkdtempSync(path.join(require('os').tmpdir(), 'qeff-outside-'));
+    const secret = path.join(outside, 'secrets.yaml');
+    fs.writeFileSync(secret, 'token: s3cret\n');
+    const inside = path.join(ws(), 'npi', 'subfunction_120b_npi.yaml');
+    const w = await vscode.commands.executeCommand('qeffDisagg.newConfig');
+    await w.receive({ type: 'ready' });
+    const before = w.posted.length;
+    await w.receive({ type: 'readFiles', paths: [secret, inside] });
+    const files = w.posted.slice(before).find(m => m.type === 'files').files;
+    assert.strictEqual(files[secret], null);
+    assert.strictEqual(typeof files[inside], 'string');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('the wizard does not save a new config through a dangling symbolic link', async () => {
+    const w = await vscode.commands.executeCommand('qeffDisagg.newConfig');
+    const before = w.posted.length;
+    await w.receive({ type: 'ready' });
+    const state = JSON.parse(JSON.stringify(w.posted.slice(before).find(m => m.type === 'init').state));
+    const target = path.join(path.dirname(ws()), `wizard-outside-${process.pid}.qeff.json`);
+    const link = path.join(ws(), 'wizard-link.qeff.json');
+    fs.rmSync(link, { force: true });
+    fs.symlinkSync(target, link);
+    Object.assign(state, { model: 'openai/gpt-oss-20b', qefficientVersion: '', folder: ws(), fileName: 'wizard-link.qeff.json', fileNameTouched: true });
+    const at = w.posted.length;
+    await w.receive({ type: 'save', state, run: false });
+    const saved = w.posted.slice(at).find(m => m.type === 'saved');
+    assert.strictEqual(saved.ok, false);
+    assert.match(saved.message, /symbolic link/);
+    assert.ok(!fs.existsSync(target), 'nothing written at the link target');
+    fs.rmSync(link, { force: true });
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 });

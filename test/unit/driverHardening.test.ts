@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { EVENT_PREFIX, readEventLine } from '../../src/core/runnerProtocol';
 import { cancelAllRuns, startDriver } from '../../src/node/driverProcess';
 import { LineSplitter } from '../../src/node/lineSplitter';
+import { runProcesses, survivorsOf } from '../../src/node/processTree';
 import { repoRoot } from './repoRoot';
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
@@ -92,6 +93,23 @@ describe('cancel', () => {
     spawnSync(process.execPath, ['-e', host], { timeout: 15_000 });
     assert.equal(await gone(m), '', 'killed when the host exited');
     killLeft(m);
+  });
+});
+
+describe('the process tree', () => {
+  test('is walked through /proc: a setsid grandchild is found under its parent', GUARD, async () => {
+    const m = markerOf();
+    const run = startDriver({ command: 'sh', args: ['-c', `setsid sleep ${m} & wait`] });
+    await waitFor(m);
+    const found = runProcesses(run.pid!).map(p => p.pid);
+    assert.ok(found.includes(run.pid!));
+    assert.ok(found.includes(Number(pids(`sleep ${m}`).split('\n')[0])), 'the escapee is in the tree');
+    await run.cancel(200);
+  });
+
+  test('survivors are named by pid; a process that is gone, or a reused pid, is not', GUARD, async () => {
+    const self = runProcesses(process.ppid).find(p => p.pid === process.ppid)!; // the test runner: alive throughout
+    assert.deepEqual(await survivorsOf([self, { ...self, start: '1' }, { ...self, pid: 999_999_999 }], 100), [process.ppid]);
   });
 });
 
