@@ -133,6 +133,20 @@ describe('driver events', () => {
     assert.equal(readEventLine('plain log'), undefined);
   });
 
+  test('every event kind the driver sends validates, the runner-fidelity additions included', () => {
+    for (const ev of [
+      { event: 'start', stage: 'prefill', step: 'export', pid: 12, python: '3.11.7', executable: '/usr/bin/python3' },
+      { event: 'phase', phase: 'npi', message: 'All 3 tensor names are in the graph.' },
+      { event: 'exported', onnxPath: '/h/x.onnx', reused: true },
+      { event: 'compiled', qpcPath: '/h/qpc', onnxPath: '/h/x.onnx' },
+      { event: 'manual_compile', argv: ['/opt/qti-aic/exec/qaic-compile'], qpcDir: null, exitcode: null, stderr: '', source: 'message' },
+      { event: 'error', kind: 'compile_failed', message: 'm', traceback: 't', argv: ['/c', '-m=x'], qpcDir: '/q' },
+      { event: 'error', kind: 'npi_mismatch', message: 'm' },
+      { event: 'probe', python: '3.11', executable: '/p', platform: 'linux', qefficient: { importable: false, version: null, features: {} },
+        compiler: { path: null, name: null }, sdk: {}, devices: { available: false, count: null, error: 'x' }, missing: ['a'] },
+    ]) assert.equal(readEventLine(line(ev))?.ok, true, JSON.stringify(ev));
+  });
+
   test('a malformed event reaches neither onEvent nor the events, and the output says it was ignored', GUARD, async () => {
     const lines: string[] = [];
     const seen: unknown[] = [];
