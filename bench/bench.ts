@@ -1,13 +1,14 @@
 // `npm run bench`: the benchmark figures (not a test). main() runs each section and collects its results
 // into one report: a table per section on stdout, a final JSON line, and bench/results/latest.json.
 // Sections so far: validation (our full check vs vscode-json-languageservice's schema-only validation).
-// Sections: validation (here), sizes, activation and log throughput (editorBench.ts), the wizard (wizardBench.js).
+// Sections: validation (here), hostile NPI files (hostileNpiBench.ts), sizes, activation and log throughput (editorBench.ts), the wizard (wizardBench.js).
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { getLanguageService, TextDocument, type JSONSchema } from 'vscode-json-languageservice';
 import { checkText } from '../src/core/check';
 import { nodeFileHost } from '../src/core/nodeFileHost';
+import { benchHostileNpi, type HostileNpiSection } from './hostileNpiBench';
 import { benchActivation, benchLogThroughput, benchSizes, type ActivationSection, type LogSection, type SizeSection } from './editorBench';
 
 // ---------------------------------------------------------------------------------------------------
@@ -209,7 +210,7 @@ function printValidation(s: ValidationSection): void {
 // main: every section in order. To add a section, write `benchX(): Promise<XSection>` and a printer,
 // and append both here; each section's result lands under its name in the JSON line and latest.json.
 
-type AnySection = ValidationSection | SizeSection | ActivationSection | LogSection | WizardSection;
+type AnySection = ValidationSection | SizeSection | ActivationSection | LogSection | WizardSection | HostileNpiSection;
 
 // The wizard's own bench (plain JS beside this file): time from the command to an interactive wizard.
 interface WizardSection { section: 'wizard'; [k: string]: unknown }
@@ -236,8 +237,16 @@ function printLog(s: AnySection): void {
   console.log(`\nRunner output path on a ${l.megabytes} MB log: ${l.linesPerSecond.toLocaleString('en')} lines/s (${l.mbPerSecond} MB/s, ${l.seconds} s), peak RSS ${l.peakRssMb} MB (base ${l.baseRssMb} MB)`);
 }
 
+function printHostileNpi(s: AnySection): void {
+  const h = s as HostileNpiSection;
+  console.log(`\n## Hostile NPI files: ${h.description}\n`);
+  console.log(table(['file', 'bytes read', 'median ms', 'max ms', 'runs', 'check says'],
+    h.rows.map(r => [r.name, r.bytes === null ? '-' : String(r.bytes), ms(r.medianMs), ms(r.maxMs), String(r.runs), r.result])));
+}
+
 const SECTIONS: { run: () => Promise<AnySection>; print: (s: AnySection) => void }[] = [
   { run: () => benchValidation(), print: printValidation as (s: AnySection) => void },
+  { run: async () => benchHostileNpi(), print: printHostileNpi },
   { run: async () => benchSizes(repoRoot()), print: printSizes },
   { run: () => benchActivation(repoRoot()), print: printActivation },
   { run: () => benchLogThroughput(), print: printLog },

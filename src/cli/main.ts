@@ -25,7 +25,12 @@ export interface Io { stdout(s: string): void; stderr(s: string): void; readStdi
 
 interface Parsed { flags: Map<string, string>; files: string[] }
 
-function parseArgs(args: string[], known: Record<string, string[] | null>): Parsed {
+const FORMATS = ['text', 'json'];
+const options = (o: { [name: string]: readonly string[] | null }) => new Map(Object.entries(o));
+
+/** `known`: option name -> allowed values (null: any). A Map: an option named `toString` or `__proto__` is
+ *  unknown, not an inherited property. */
+function parseArgs(args: string[], known: ReadonlyMap<string, readonly string[] | null>): Parsed {
   const flags = new Map<string, string>();
   const files: string[] = [];
   for (let i = 0; i < args.length; i++) {
@@ -33,10 +38,10 @@ function parseArgs(args: string[], known: Record<string, string[] | null>): Pars
     if (a === '--') { files.push(...args.slice(i + 1)); break; }
     if (a.startsWith('--')) {
       const [name, inline] = a.slice(2).split(/=(.*)/s, 2);
-      if (!(name in known)) throw new UsageError(`unknown option --${name}`);
+      if (!known.has(name)) throw new UsageError(`unknown option --${name}`);
       const value = inline ?? args[++i];
       if (value === undefined) throw new UsageError(`--${name} needs a value`);
-      const allowed = known[name];
+      const allowed = known.get(name);
       if (allowed && !allowed.includes(value)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')}; got "${value}"`);
       flags.set(name, value);
     } else {
@@ -67,7 +72,7 @@ export function readConfigFile(file: string): { text: string } | { tooLarge: num
 }
 
 function check(args: string[], io: Io): number {
-  const { flags, files } = parseArgs(args, { format: ['text', 'json'], 'qefficient-version': null });
+  const { flags, files } = parseArgs(args, options({ format: FORMATS, 'qefficient-version': null }));
   if (!files.length) throw new UsageError('check needs at least one FILE');
   const version = flags.get('qefficient-version');
   if (version !== undefined && !/^\d+\.\d+(\.\d+)?$/.test(version)) throw new UsageError(`--qefficient-version must look like 1.22 or 1.22.8; got "${version}"`);
@@ -104,7 +109,7 @@ function loadPlan(file: string): Plan {
 }
 
 function plan(args: string[], io: Io): number {
-  const { flags, files } = parseArgs(args, { format: ['text', 'json'] });
+  const { flags, files } = parseArgs(args, options({ format: FORMATS }));
   if (files.length !== 1) throw new UsageError('plan needs exactly one FILE');
   const p = loadPlan(files[0]);
   if (flags.get('format') === 'json') {
@@ -128,7 +133,7 @@ function plan(args: string[], io: Io): number {
 }
 
 function script(args: string[], io: Io): number {
-  const { flags, files } = parseArgs(args, { stage: ['prefill', 'decode'] });
+  const { flags, files } = parseArgs(args, options({ stage: ['prefill', 'decode'] }));
   const stage = flags.get('stage') as 'prefill' | 'decode' | undefined;
   if (!stage) throw new UsageError('script needs --stage prefill|decode');
   if (files.length !== 1) throw new UsageError('script needs exactly one FILE');
@@ -147,7 +152,7 @@ const SOURCE_NAMES: Record<CommandSource, string> = {
 };
 
 function compileCommand(args: string[], io: Io): number {
-  const { flags, files } = parseArgs(args, { format: ['text', 'json'] });
+  const { flags, files } = parseArgs(args, options({ format: FORMATS }));
   if (files.length > 1) throw new UsageError('compile-command takes at most one LOGFILE');
   const source = files[0] ?? '-';
   const name = source === '-' ? 'stdin' : source;
@@ -189,9 +194,9 @@ function compileCommand(args: string[], io: Io): number {
   return 0;
 }
 
-const COMMANDS: Record<string, (args: string[], io: Io) => number> = {
-  check, plan, script, 'compile-command': compileCommand,
-};
+const COMMANDS = new Map<string, (args: string[], io: Io) => number>([
+  ['check', check], ['plan', plan], ['script', script], ['compile-command', compileCommand],
+]);
 
 export function run(argv: string[], io: Io): number {
   const [cmd, ...rest] = argv;
@@ -199,7 +204,7 @@ export function run(argv: string[], io: Io): number {
     (cmd ? io.stdout : io.stderr)(USAGE + '\n');
     return cmd ? 0 : 2;
   }
-  const fn = COMMANDS[cmd];
+  const fn = COMMANDS.get(cmd);
   try {
     if (!fn) throw new UsageError(`unknown command "${cmd}"`);
     return fn(rest, io);

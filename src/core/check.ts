@@ -9,11 +9,13 @@ import { cclRules } from './rules/ccl';
 import { continuousBatchingRules } from './rules/continuousBatching';
 import { decodeRules } from './rules/decode';
 import { environmentRules } from './rules/environment';
+import { execEnvRules } from './rules/execEnv';
 import { generalRules } from './rules/general';
 import { modeRules } from './rules/mode';
 import { pairingRules } from './rules/pairing';
 import { prefillBlockingRules } from './rules/prefillBlocking';
 import { prefillChunkingRules } from './rules/prefillChunking';
+import { pythonValueRules } from './rules/pythonValues';
 import { structureRules } from './rules/structure';
 import { subfunctionsNpiRules } from './rules/subfunctionsNpi';
 import { schemaDiagnostics } from './schemaCheck';
@@ -22,6 +24,7 @@ import type { CheckOptions, Diagnostic } from './types';
 const RULES: Rule[] = [
   structureRules, modeRules, continuousBatchingRules, prefillBlockingRules, prefillChunkingRules,
   environmentRules, decodeRules, subfunctionsNpiRules, pairingRules, generalRules, cclRules,
+  pythonValueRules, execEnvRules,
 ];
 
 const MAX_PARSE_DIAGNOSTICS = 100;

@@ -5,6 +5,7 @@ import { stageCcl } from './ccl';
 import { buildView, compileBool, compileInt, effectiveLengths, type StageView } from './configView';
 import { compilerFlagName, KNOWN_COMPILE_KEYS } from './knownKeys';
 import { formatBytes, kvEstimate } from './kvMemory';
+import { escapeMarkdown, inlineCode } from './markdown';
 import { DEFAULTS } from './model';
 import { parseDocument } from './parse';
 import { ALL_VERSION_COMPILE_KEYS, compileTakes, versionFacts, versionsTaking, VERSION_TABLE } from './versionTable';
@@ -36,9 +37,9 @@ export function hoverAt(text: string, offset: number, options: CheckOptions = {}
   }
   if (!parts.length || isKey) {
     const doc = docOf(schema);
-    if (doc) parts.push(`**${name}**\n\n${doc}`);
+    if (doc) parts.push(`**${escapeMarkdown(name)}**\n\n${doc}`);
     else if (inCompile && !KNOWN_COMPILE_KEYS.includes(name)) {
-      parts.push(`**${name}**\n\nNot a QEfficient keyword argument: QEfficient passes it to the compiler as \`${compilerFlagName(name)}\`, unchecked.`);
+      parts.push(`**${escapeMarkdown(name)}**\n\nNot a QEfficient keyword argument: QEfficient passes it to the compiler as ${inlineCode(compilerFlagName(name))}, unchecked.`);
     }
   }
   if (inCompile && isKey && ALL_VERSION_COMPILE_KEYS.includes(name)) {

@@ -45,7 +45,7 @@ export const RULES = {
   'QEFF-PC-01': { severities: ['warning'], yieldsAtSamePlace: ['QEFF-CTX-01'], missingField: 'compile.ctx_len' },
   'QEFF-PC-02': { severities: ['error'], fix: true, yieldsAtSamePlace: ['QEFF-CORES-01'] },
   'QEFF-ENV-01': { severities: ['warning'], fix: true },
-  'QEFF-ENV-02': { severities: ['error'], yieldsAtSamePlace: ['QEFF-PB-06'] },
+  'QEFF-ENV-02': { severities: ['error'], yieldsAtSamePlace: ['QEFF-PB-06', 'QEFF-PY-01'] },
   'QEFF-DEC-01': { severities: ['warning', 'error'], fix: true },
   'QEFF-DEC-02': { severities: ['warning'], fix: true },
   'QEFF-SUB-01': { severities: ['warning'], fix: true, missingField: 'compile.use_onnx_subfunctions' },
@@ -67,6 +67,11 @@ export const RULES = {
   'QEFF-OPT-02': { severities: ['info'] },
   'QEFF-KVP-01': { severities: ['error'] },
   'QEFF-CCL-01': { severities: ['warning'] },
+  'QEFF-PY-01': { severities: ['error'] },
+  'QEFF-PY-02': { severities: ['error'], fix: true },
+  'QEFF-PY-03': { severities: ['error'] },
+  'QEFF-PY-04': { severities: ['error'] },
+  'QEFF-EXEC-01': { severities: ['warning'], fix: true },
 } as const satisfies Record<string, RuleInfo>;
 
 export type RuleId = keyof typeof RULES;

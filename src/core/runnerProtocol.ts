@@ -3,12 +3,15 @@
 // Invocation (argument arrays only):
 //   python3 qeff_driver.py probe
 //   python3 qeff_driver.py run --request REQUEST.json
-// Every driver event is one stdout line: EVENT_PREFIX followed by a JSON object. Every other stdout or
+// Every driver event is one stdout line: EVENT_PREFIX followed by a JSON object (checked against
+// schemas/driver-events.schema.json; a line of any length, see src/node/lineSplitter.ts). Every other stdout or
 // stderr line is log text (QEfficient's prints, warnings, tracebacks) and is shown as is.
 // Exit codes: 0 done; 3 the compile of a prefill with use_onnx_subfunctions failed as expected, its compiler
 // command is to be run by hand (a manual_compile event was sent); 4 QEfficient missing; 1 any other failure (an error event was sent); 2 bad usage or a bad request
 // (error kind bad_request). A process killed by a signal or by a native crash (e.g. 139) sends no event.
 // The probe reads the SDK under /opt/qti-aic, or under $QEFF_DISAGG_QAIC_ROOT (tests point it at a fake).
+
+import validateEvent from './generated/validateEvent.js';
 
 export const EVENT_PREFIX = '@@qeff-disagg@@ ';
 
@@ -49,12 +52,29 @@ export type DriverEvent =
   | { event: 'error'; kind: 'no_qefficient' | 'bad_request' | 'exception' | 'compile_failed' | 'npi_mismatch'; message: string;
       traceback?: string; argv?: string[]; qpcDir?: string | null };
 
-export function parseEventLine(line: string): DriverEvent | undefined {
+type Validator = ((v: unknown) => boolean) & { errors?: { instancePath: string; message?: string }[] | null };
+
+/** An event line read: a valid event, or why the line starting with EVENT_PREFIX is not one; undefined for
+ *  a log line. Each event is checked against schemas/driver-events.schema.json (a new event type needs its
+ *  definition there): a driver, a QEfficient print or a child that writes the prefix cannot hand the
+ *  extension a path that is a number or an argv that is not a list. */
+export function readEventLine(line: string): { ok: true; event: DriverEvent } | { ok: false; problem: string } | undefined {
   if (!line.startsWith(EVENT_PREFIX)) return undefined;
+  let v: unknown;
   try {
-    const v = JSON.parse(line.slice(EVENT_PREFIX.length)) as DriverEvent;
-    return v && typeof v === 'object' && typeof v.event === 'string' ? v : undefined;
-  } catch {
-    return undefined;
+    v = JSON.parse(line.slice(EVENT_PREFIX.length));
+  } catch (e) {
+    return { ok: false, problem: `not JSON (${(e as Error).message})` };
   }
+  const validate = validateEvent as unknown as Validator;
+  if (validate(v)) return { ok: true, event: v as DriverEvent };
+  const err = validate.errors?.[0];
+  const name = v && typeof v === 'object' && typeof (v as { event?: unknown }).event === 'string' ? `"${(v as { event: string }).event}" ` : '';
+  return { ok: false, problem: `${name}event${err ? ` ${err.instancePath || '/'} ${err.message ?? 'is invalid'}` : ' is invalid'}` };
+}
+
+/** The valid event on this line, else undefined. */
+export function parseEventLine(line: string): DriverEvent | undefined {
+  const r = readEventLine(line);
+  return r?.ok ? r.event : undefined;
 }

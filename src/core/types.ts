@@ -49,6 +49,8 @@ export const FAMILIES: readonly Family[] = ['gpt-oss-20b', 'gpt-oss-120b'];
 export interface FileHost {
   /** The file's text, or undefined when it does not exist or cannot be read. */
   readFile(path: string): string | undefined;
+  /** The same, saying why a file was not read (a system file, not a regular file, too large...). */
+  readText?(path: string): { ok: true; text: string } | { ok: false; problem: string };
 }
 
 export interface CheckOptions {

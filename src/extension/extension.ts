@@ -5,6 +5,7 @@ import { ConfigCodeActions, registerPickNpiFile } from './language/codeActions';
 import { ConfigCompletionProvider } from './language/completionProvider';
 import { ConfigDiagnostics } from './language/diagnostics';
 import { ConfigHoverProvider } from './language/hoverProvider';
+import { cancelAllRuns } from '../node/driverProcess';
 import { log } from './log';
 import { registerWizard } from './wizard';
 import { registerRunner, type RunnerApi } from './runner';
@@ -27,6 +28,8 @@ export function activate(context: vscode.ExtensionContext): RunnerApi {
   return api;
 }
 
-export function deactivate(): void {
-  // Everything is disposed through context.subscriptions.
+export function deactivate(): Promise<void> {
+  // Everything else is disposed through context.subscriptions. Runs and an environment probe still going
+  // are killed (SIGTERM, SIGKILL after 1 s; and SIGKILL when the host process exits first).
+  return cancelAllRuns(1000);
 }

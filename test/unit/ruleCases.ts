@@ -255,6 +255,22 @@ export const CASES: RuleCase[] = [
   n('QEFF-CCL-01', 'CCL without lists at a multiple of 1024', pair(P_CHUNK, '{ "mode": "full-kv", "from_pretrained": { "qaic_config": { "ccl_enabled": true } }, "compile": { "ctx_len": 4096 } }')),
   n('QEFF-KVP-01', 'alphanumeric prefix', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, "kv_cache_prefix": "dec0" } }')),
 
+  // Values Python cannot take (issue 9, point 6)
+  f('QEFF-PY-01', 'ctx_len 1e999 (Infinity)', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": ⟦1e999⟧ } }'), { severity: 'error' }),
+  f('QEFF-PY-01', 'num_cores 2^64 (rounded)', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, "num_cores": ⟦18446744073709551616⟧ } }')),
+  n('QEFF-PY-01', 'a safe integer', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 9007199254740991 } }')),
+  f('QEFF-PY-02', 'a Python keyword as a kwarg name', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, ⟦"class"⟧: 1 } }'), { severity: 'error' }),
+  n('QEFF-PY-02', 'a keyword-like but valid name', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096, "class_": 1 } }')),
+  f('QEFF-PY-03', 'a NUL in an env value', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096 }, "env": { "QEFF_HOME": ⟦"/data\\u0000x"⟧ } }'), { severity: 'error' }),
+  n('QEFF-PY-03', 'an escaped tab is fine', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096 }, "env": { "QEFF_HOME": "/data\\tx" } }')),
+  f('QEFF-PY-04', 'an env name with "="', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096 }, "env": { ⟦"A=B"⟧: "1" } }'), { severity: 'error' }),
+  n('QEFF-PY-04', 'a plain env name', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096 }, "env": { "A_B": "1" } }')),
+
+  // Environment variables that change what runs (issue 9, point 10)
+  f('QEFF-EXEC-01', 'LD_PRELOAD in a stage env', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096 }, "env": { ⟦"LD_PRELOAD"⟧: "/tmp/x.so" } }'), { severity: 'warning' }),
+  f('QEFF-EXEC-01', 'PYTHONPATH in a stage env', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096 }, "env": { ⟦"PYTHONPATH"⟧: "/tmp/evil" } }')),
+  n('QEFF-EXEC-01', 'LD_PRELOAD cleared with an empty value', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096 }, "env": { "LD_PRELOAD": "" } }')),
+
   // Parse errors
   f('QEFF-JSON', 'an unterminated object', '{ "model": "openai/gpt-oss-20b", "x": [1, 2⟦}⟧'),
   f('QEFF-JSON', 'a missing comma', '{ "model": "openai/gpt-oss-20b" ⟦"family"⟧: 1 }'),

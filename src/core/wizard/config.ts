@@ -4,6 +4,7 @@
 import { findNodeAtLocation, getNodeValue, type Node } from 'jsonc-parser';
 import { applyTextEdits, setValueEdits } from '../fixes';
 import { parseDocument } from '../parse';
+import { escapeJsonText, printable } from '../printable';
 import { resolvePath } from '../paths';
 import { MODE_DEFINING_KWARGS, naturalDecode } from '../modeTable';
 import { FAMILIES, type Family, type Mode, type PrefillMode, type StageKey } from '../types';
@@ -70,9 +71,6 @@ function isStageMarker(key: string): key is StageKey {
   return (STAGE_KEYS as readonly string[]).includes(key);
 }
 
-function sanitizeComment(s: string): string {
-  return s.replace(/[\r\n\u2028\u2029]+/g, ' ');
-}
 
 /** One comment line saying what the pair is for. */
 export function describePair(values: ConfigValues): string {
@@ -112,8 +110,8 @@ export function renderNewConfig(values: ConfigValues): string {
     group('env', ENV_PARAMS);
     root[k] = stage;
   }
-  const modelNote = typeof values.model === 'string' ? `${sanitizeComment(values.model)}: ` : '';
-  return `// ${modelNote}${describePair(values)}. Written by the qeff-disagg wizard.\n${JSON.stringify(root, null, 2)}\n`;
+  const modelNote = typeof values.model === 'string' ? `${printable(values.model)}: ` : '';
+  return `// ${modelNote}${describePair(values)}. Written by the qeff-disagg wizard.\n${escapeJsonText(JSON.stringify(root, null, 2))}\n`;
 }
 
 
@@ -133,7 +131,7 @@ export function editText(base: string, loaded: ConfigValues, current: ConfigValu
   let text = base;
   const set = (path: string[], value: ConfigValue | undefined) => {
     if (value === undefined && !nodeAt(text, path)) return; // nothing to remove
-    text = applyTextEdits(text, setValueEdits(text, path, value));
+    text = applyTextEdits(text, setValueEdits(text, path, value).map(e => ({ ...e, newText: escapeJsonText(e.newText) })));
   };
   const hadChildren = (path: string[]) => (nodeAt(base, path)?.children?.length ?? 0) > 0;
   for (const k of STAGE_KEYS) if (loaded[k] && !current[k]) set([k], undefined);

@@ -2,7 +2,7 @@
 // delete, re-checked when a file the config refers to (an NPI file, a model's config.json) changes.
 import * as vscode from 'vscode';
 import { checkText } from '../../core/check';
-import { nodeFileHost } from '../../core/nodeFileHost';
+import { nodeFileHost, readBoundedFile } from '../../core/nodeFileHost';
 import { docsAnchor, ruleInfo } from '../../core/ruleRegistry';
 import type { Diagnostic, Fix } from '../../core/types';
 import { CONFIG_GLOB, checkOptions, isConfigDocument } from '../configDocuments';
@@ -63,7 +63,10 @@ export class ConfigDiagnostics implements vscode.Disposable {
     if (doc.isClosed) return;
     const version = doc.version;
     const read = new Set<string>();
-    const host = { readFile: (p: string) => { read.add(p); return nodeFileHost.readFile(p); } };
+    const host = {
+      readFile: (p: string) => { read.add(p); return nodeFileHost.readFile(p); },
+      readText: (p: string) => { read.add(p); return readBoundedFile(p); },
+    };
     let found: Diagnostic[];
     try {
       found = checkText(doc.getText(), checkOptions(doc, host));

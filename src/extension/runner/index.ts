@@ -7,6 +7,7 @@ import type { Step } from '../../core/runnerProtocol';
 import type { StageKey } from '../../core/types';
 import { checkOptions, isConfigDocument } from '../configDocuments';
 import { EnvironmentStatus } from './environment';
+import { execEnvRefusal } from './execEnvConfirm';
 import { selectInterpreter } from './interpreter';
 import { ManualCommands, type ManualCommand } from './manualCommands';
 import { Runs } from './runs';
@@ -17,6 +18,8 @@ import { refuseIfUntrusted } from './trust';
 /** What the extension exports for other extensions and for tests. */
 export interface RunnerApi {
   manualCommand(config: vscode.Uri, stage: string): ManualCommand | undefined;
+  /** The qeff-disagg task provider (fetchTasks does not answer in an untrusted workspace). */
+  taskProvider: vscode.TaskProvider;
 }
 
 export function registerRunner(context: vscode.ExtensionContext, recheckConfigs: () => void): RunnerApi {
@@ -24,6 +27,7 @@ export function registerRunner(context: vscode.ExtensionContext, recheckConfigs:
   const manual = new ManualCommands(context.workspaceState);
   const runs = new Runs(driverPath, manual);
   const env = new EnvironmentStatus(driverPath, recheckConfigs);
+  const taskProvider = new QeffTaskProvider(driverPath, runs, context.workspaceState);
   const cmd = (id: string, fn: (...args: never[]) => unknown) => vscode.commands.registerCommand(id, fn);
 
   const runCommand = (steps: Step[], allStages: boolean) => async (uri?: vscode.Uri) => {
@@ -34,6 +38,8 @@ export function registerRunner(context: vscode.ExtensionContext, recheckConfigs:
     if (refusal) { void vscode.window.showErrorMessage(refusal); return [{ kind: 'refused', message: refusal }]; }
     const stages = allStages ? await stagesOf(config) : await pickStage(config);
     if (!stages?.length) return [];
+    const envRefusal = await execEnvRefusal(context.workspaceState, config, stages);
+    if (envRefusal) { void vscode.window.showWarningMessage(envRefusal); return [{ kind: 'refused', message: envRefusal }]; }
     void env.probe();
     return runs.run(config, stages, steps);
   };
@@ -78,7 +84,7 @@ export function registerRunner(context: vscode.ExtensionContext, recheckConfigs:
     cmd('qeffDisagg.copyCompileCommand', withManual(c => manual.copy(c))),
     cmd('qeffDisagg.runCompileCommand', withManual(c => { if (!refuseIfUntrusted()) manual.runInTerminal(c); })),
     cmd('qeffDisagg.saveCompileCommand', withManual(c => manual.saveScript(c))),
-    vscode.tasks.registerTaskProvider(TASK_TYPE, new QeffTaskProvider(driverPath, runs)),
+    vscode.tasks.registerTaskProvider(TASK_TYPE, taskProvider),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void env.probe()),
   );
   env.show();
@@ -86,7 +92,7 @@ export function registerRunner(context: vscode.ExtensionContext, recheckConfigs:
   const maybeProbe = (d: vscode.TextDocument) => { if (isConfigDocument(d)) void env.probe(); };
   context.subscriptions.push(vscode.workspace.onDidOpenTextDocument(maybeProbe));
   setTimeout(() => vscode.workspace.textDocuments.forEach(maybeProbe), 1000);
-  return { manualCommand: (config, stage) => manual.get(config, stage) };
+  return { manualCommand: (config, stage) => manual.get(config, stage), taskProvider };
 }
 
 async function pickConfig(uri?: vscode.Uri): Promise<vscode.Uri | undefined> {

@@ -1,11 +1,13 @@
 // The compiler command QEfficient prints when compile fails on purpose (prefill with subfunctions):
 // kept per config and stage across reloads, offered as Copy / Run in Terminal / Save as Script, and
 // watched: when <qpcDir>/programqpc.bin appears, the stage is reported compiled.
-import { chmod, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { shellJoin } from '../../core/compileCommand';
+import { renderCompileScript } from '../../core/compileScript';
+import { printable } from '../../core/printable';
+import { existingAt, UnsafeTargetError, writeNoFollow } from '../../node/safeWrite';
 import { log } from '../log';
 import { ProcessPseudoterminal } from './processTerminal';
 
@@ -70,29 +72,37 @@ export class ManualCommands implements vscode.Disposable {
     return terminal;
   }
 
-  /** Writes <config>.<stage>.compile.sh beside the config; asks before overwriting. */
+  /** Writes <config>.<stage>.compile.sh beside the config: never through a symbolic link, and a real file
+   *  is replaced only when the user says so. */
   async saveScript(c: ManualCommand): Promise<vscode.Uri | undefined> {
     const configPath = vscode.Uri.parse(c.config).fsPath;
     const target = join(dirname(configPath), `${basename(configPath).replace(/\.qeff\.json$/, '')}.${c.stage}.compile.sh`);
-    if (existsSync(target)) {
+    const name = printable(basename(target));
+    const script = renderCompileScript({ stage: c.stage, configName: basename(configPath), capturedAt: c.capturedAt, qpcDir: c.qpcDir, argv: this.effectiveArgv(c) });
+    if (!script.ok) {
+      void vscode.window.showErrorMessage(vscode.l10n.t('{0} was not written: {1}. Copy the command or run it in a terminal instead.', name, script.problem));
+      return undefined;
+    }
+    const existing = await existingAt(target);
+    if (existing === 'link' || existing === 'other') {
+      void vscode.window.showErrorMessage(existing === 'link'
+        ? vscode.l10n.t('{0} is a symbolic link: qeff-disagg does not write through it. Remove the link and save again.', name)
+        : vscode.l10n.t('{0} exists and is not a regular file: not replaced.', name));
+      return undefined;
+    }
+    if (existing === 'file') {
       const overwrite = vscode.l10n.t('Overwrite');
       // A dialog that cannot be shown (e.g. refused under test automation) counts as "no".
-      const answer = await Promise.resolve(vscode.window.showWarningMessage(vscode.l10n.t('{0} exists. Overwrite it?', basename(target)), { modal: true }, overwrite))
+      const answer = await Promise.resolve(vscode.window.showWarningMessage(vscode.l10n.t('{0} exists. Overwrite it?', name), { modal: true }, overwrite))
         .catch(() => undefined);
       if (answer !== overwrite) return undefined;
     }
-    const body = [
-      '#!/bin/sh',
-      `# The ${c.stage} compile of ${basename(configPath)}, captured by qeff-disagg on ${c.capturedAt}.`,
-      '# QEfficient exported the ONNX and wrote specializations.json and custom_io.yaml; run this with a',
-      '# compiler that supports ONNX subfunctions. The QPC lands in:',
-      `#   ${c.qpcDir ?? '(see -aic-binary-dir)'}`,
-      'set -e',
-      `exec ${shellJoin(this.effectiveArgv(c))}`,
-      '',
-    ].join('\n');
-    await writeFile(target, body);
-    await chmod(target, 0o755);
+    try {
+      await writeNoFollow(target, script.text, { replace: existing === 'file', mode: 0o755 });
+    } catch (e) {
+      void vscode.window.showErrorMessage(vscode.l10n.t('{0} was not written: {1}.', name, e instanceof UnsafeTargetError ? e.message : (e as Error).message));
+      return undefined;
+    }
     const uri = vscode.Uri.file(target);
     await vscode.window.showTextDocument(uri);
     return uri;

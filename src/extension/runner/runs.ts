@@ -79,10 +79,14 @@ export class Runs implements vscode.Disposable {
         this.channel.appendLine(`[${stage} compile] compile must be run by hand; QPC folder: ${o.qpcDir ?? '?'}`);
         void this.manual.capture(configUri, stage, o.argv, o.qpcDir);
         return;
-      case 'cancelled':
-        this.channel.appendLine(`[${stage} ${step}] cancelled`);
-        void vscode.window.showInformationMessage(vscode.l10n.t('The {0} {1} was cancelled.', stage, step));
+      case 'cancelled': {
+        // Name what could not be killed, so that the user can: the run itself is over either way.
+        const left = o.survivors?.length ? vscode.l10n.t(' Still running after SIGKILL: pid {0}.', o.survivors.join(', '))
+          : o.pipesHeld ? vscode.l10n.t(' A process that left the run still holds its output (not found to kill).') : '';
+        this.channel.appendLine(`[${stage} ${step}] cancelled.${left}`);
+        void (left ? vscode.window.showWarningMessage : vscode.window.showInformationMessage)(vscode.l10n.t('The {0} {1} was cancelled.', stage, step) + left);
         return;
+      }
       case 'refused':
         void vscode.window.showErrorMessage(o.message);
         return;

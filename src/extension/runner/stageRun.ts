@@ -30,7 +30,7 @@ export type Outcome =
   /** onnxPath: the ONNX the QPC was compiled from (the one the export step reports). */
   | { kind: 'compiled'; qpcPath: string; onnxPath?: string }
   | { kind: 'manual'; argv: string[]; qpcDir: string | null }
-  | { kind: 'cancelled' }
+  | { kind: 'cancelled'; survivors?: number[]; pipesHeld?: boolean }
   /** argv: the compiler command, when the compiler itself failed (it can be copied). */
   | { kind: 'failed'; message: string; noQefficient?: boolean; noPython?: boolean; argv?: string[]; qpcDir?: string | null };
 
@@ -86,7 +86,7 @@ export async function runStage(o: StageRunOptions): Promise<Outcome> {
 }
 
 function outcomeOf(r: DriverResult, python: string, stage: StageKey, step: Step): Outcome {
-  if (r.cancelled) return { kind: 'cancelled' };
+  if (r.cancelled) return { kind: 'cancelled', ...(r.survivors ? { survivors: r.survivors } : {}), ...(r.pipesHeld ? { pipesHeld: true } : {}) };
   const find = <K extends DriverEvent['event']>(k: K) => r.events.find(e => e.event === k) as Extract<DriverEvent, { event: K }> | undefined;
   if (r.spawnError) {
     return { kind: 'failed', noPython: true, message: vscode.l10n.t('Python "{0}" could not be started ({1}): select a Python interpreter with QEfficient installed.', python, r.spawnError.split('\n')[0]) };

@@ -5,14 +5,16 @@ import * as vscode from 'vscode';
 import type { Step } from '../../core/runnerProtocol';
 import type { StageKey } from '../../core/types';
 import type { Runs } from './runs';
+import { execEnvRefusal } from './execEnvConfirm';
 import { runStage } from './stageRun';
+import { untrustedMessage } from './trust';
 
 export const TASK_TYPE = 'qeff-disagg';
 
 interface QeffTaskDefinition extends vscode.TaskDefinition { config: string; stage: StageKey; step: Step }
 
 export class QeffTaskProvider implements vscode.TaskProvider {
-  constructor(private readonly driverPath: string, private readonly runs: Runs) {}
+  constructor(private readonly driverPath: string, private readonly runs: Runs, private readonly state: vscode.Memento) {}
 
   async provideTasks(): Promise<vscode.Task[]> {
     const tasks: vscode.Task[] = [];
@@ -36,7 +38,7 @@ export class QeffTaskProvider implements vscode.TaskProvider {
 
   private build(d: QeffTaskDefinition, scope: vscode.WorkspaceFolder | vscode.TaskScope, definition: vscode.TaskDefinition = d): vscode.Task {
     const task = new vscode.Task(definition, scope, `${d.step} ${d.stage} (${d.config})`, TASK_TYPE,
-      new vscode.CustomExecution(async () => new StageTaskTerminal(this.resolveConfig(d.config, scope), d, this.driverPath, this.runs)));
+      new vscode.CustomExecution(async () => new StageTaskTerminal(this.resolveConfig(d.config, scope), d, this.driverPath, this.runs, this.state)));
     task.group = d.step === 'compile' ? vscode.TaskGroup.Build : undefined;
     return task;
   }
@@ -55,10 +57,18 @@ class StageTaskTerminal implements vscode.Pseudoterminal {
   readonly onDidClose = this.closer.event;
   private readonly cts = new vscode.CancellationTokenSource();
 
-  constructor(private readonly config: vscode.Uri, private readonly d: QeffTaskDefinition, private readonly driverPath: string, private readonly runs: Runs) {}
+  constructor(private readonly config: vscode.Uri, private readonly d: QeffTaskDefinition, private readonly driverPath: string,
+    private readonly runs: Runs, private readonly state: vscode.Memento) {}
 
   open(): void {
     void (async () => {
+      // Restricted Mode should keep tasks from running in an untrusted workspace; the execution checks too.
+      const refusal = !vscode.workspace.isTrusted ? untrustedMessage() : await execEnvRefusal(this.state, this.config, [this.d.stage]);
+      if (refusal) {
+        this.writer.fire(`[qeff-disagg] ${refusal}\r\n`);
+        this.closer.fire(1);
+        return;
+      }
       const outcome = await runStage({
         configUri: this.config, stage: this.d.stage, step: this.d.step, driverPath: this.driverPath, token: this.cts.token,
         onLine: line => this.writer.fire(line + '\r\n'),

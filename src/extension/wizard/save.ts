@@ -7,6 +7,7 @@ import { checkText } from '../../core/check';
 import { nodeFileHost } from '../../core/nodeFileHost';
 import type { Diagnostic } from '../../core/types';
 import { configValues, editText, fileNameProblem, renderNewConfig, type HostMessage, type WizardState } from '../../core/wizard';
+import { existingAt } from '../../node/safeWrite';
 import { targetVersion } from '../configDocuments';
 import { log } from '../log';
 
@@ -35,15 +36,6 @@ export function minimalEdit(doc: vscode.TextDocument, after: string): vscode.Tex
   let endA = after.length;
   while (endB > start && endA > start && before[endB - 1] === after[endA - 1]) { endB--; endA--; }
   return vscode.TextEdit.replace(new vscode.Range(doc.positionAt(start), doc.positionAt(endB)), after.slice(start, endA));
-}
-
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function saveEdited(state: WizardState & { edit: NonNullable<WizardState['edit']> }): Promise<{ saved: Saved; uri?: vscode.Uri }> {
@@ -75,7 +67,14 @@ async function saveNew(state: WizardState): Promise<{ saved: Saved; uri?: vscode
   const errors = errorsOf(checkText(text, { configPath: uri.fsPath, qefficientVersion: targetVersion(), host: nodeFileHost }));
   if (errors.length) return { saved: refused(errors) };
   const name = path.basename(uri.fsPath);
-  const already = await exists(uri);
+  // A link planted at the config's place (dangling or not) would send the write elsewhere: refuse it.
+  const existing = await existingAt(uri.fsPath).catch(() => 'other' as const);
+  if (existing === 'link' || existing === 'other') {
+    return { saved: { type: 'saved', ok: false, message: existing === 'link'
+      ? vscode.l10n.t('Not saved: {0} is a symbolic link; the wizard does not write through it.', name)
+      : vscode.l10n.t('Not saved: {0} exists and is not a regular file.', name) } };
+  }
+  const already = existing === 'file';
   if (already) {
     const replace = vscode.l10n.t('Replace');
     // A question that could not be asked (e.g. dialogs refused) is a No: never overwrite silently.

@@ -10,7 +10,7 @@ import {
 import { targetVersion } from '../configDocuments';
 import { log } from '../log';
 import validateMessage from './generated/validateMessage.js';
-import { readFilesForWebview, relativeTo } from './files';
+import { FileGrants, readFilesForWebview, relativeTo } from './files';
 import { webviewOptions, wizardHtml } from './html';
 import { EXPORT_AND_COMPILE, saveWizard } from './save';
 
@@ -19,8 +19,12 @@ function isWebviewMessage(m: unknown): m is WebviewMessage {
 }
 
 /** The files the check of this state reads, read now, so that the first view needs no round trip. */
-function prefetch(state: WizardState): FileCache {
-  return readFilesForWebview(analyse(state, {}, targetVersion()).missingFiles);
+function prefetch(state: WizardState, grants: FileGrants): FileCache {
+  return readFilesForWebview(analyse(state, {}, targetVersion()).missingFiles, grants, workspaceFolderPaths());
+}
+
+function workspaceFolderPaths(): string[] {
+  return (vscode.workspace.workspaceFolders ?? []).filter(f => f.uri.scheme === 'file').map(f => f.uri.fsPath);
 }
 
 export class WizardPanel implements vscode.Disposable {
@@ -34,6 +38,8 @@ export class WizardPanel implements vscode.Disposable {
   /** Everything posted to the webview and every message ignored (for the extension-host tests). */
   readonly posted: HostMessage[] = [];
   ignored = 0;
+  /** What the user picked in this panel (or opened it on): the webview may read files there too. */
+  private readonly grants = new FileGrants();
 
   /** Reveals the wizard (creating it if needed) and shows `state` in it. */
   static show(extensionUri: vscode.Uri, state: WizardState): WizardPanel {
@@ -72,6 +78,9 @@ export class WizardPanel implements vscode.Disposable {
 
   private start(state: WizardState): void {
     this.launch = state;
+    // A state from a command (not from the webview): the config it edits and its folder were chosen by the user.
+    if (path.isAbsolute(state.folder)) this.grants.grant(state.folder);
+    if (state.edit) this.grants.grant(path.dirname(vscode.Uri.parse(state.edit.uri).fsPath));
     this.panel.title = titleOf(state);
     if (this.ready) void this.sendInit(state, false);
   }
@@ -91,7 +100,7 @@ export class WizardPanel implements vscode.Disposable {
       // Export and compile run Python: offered only where they may run (a trusted workspace).
       canRun: vscode.workspace.isTrusted && (await vscode.commands.getCommands(true)).includes(EXPORT_AND_COMPILE),
       hostVersion: targetVersion() ?? '',
-      files: prefetch(state),
+      files: prefetch(state, this.grants),
     };
     this.post(init);
   }
@@ -131,8 +140,9 @@ export class WizardPanel implements vscode.Disposable {
         });
         if (!picked?.length || picked[0].scheme !== 'file') return;
         const dir = picked[0].fsPath;
+        this.grants.grant(dir);
         const value = m.purpose === 'model' ? relativeTo(m.folder, dir) : dir;
-        this.post({ type: 'picked', purpose: m.purpose, value, files: m.purpose === 'model' ? readFilesForWebview([path.join(dir, 'config.json')]) : {} });
+        this.post({ type: 'picked', purpose: m.purpose, value, files: m.purpose === 'model' ? readFilesForWebview([path.join(dir, 'config.json')], this.grants, workspaceFolderPaths()) : {} });
         return;
       }
       case 'pickNpi': {
@@ -144,11 +154,12 @@ export class WizardPanel implements vscode.Disposable {
         });
         if (!picked?.length || picked[0].scheme !== 'file') return;
         const file = picked[0].fsPath;
-        this.post({ type: 'picked', purpose: 'npi', stage: m.stage, value: relativeTo(m.folder, file), files: readFilesForWebview([file]) });
+        this.grants.grant(file);
+        this.post({ type: 'picked', purpose: 'npi', stage: m.stage, value: relativeTo(m.folder, file), files: readFilesForWebview([file], this.grants, workspaceFolderPaths()) });
         return;
       }
       case 'readFiles':
-        this.post({ type: 'files', files: readFilesForWebview(m.paths) });
+        this.post({ type: 'files', files: readFilesForWebview(m.paths, this.grants, workspaceFolderPaths()) });
         return;
       case 'save': {
         this.post(await saveWizard(m.state, m.run));
