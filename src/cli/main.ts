@@ -1,5 +1,5 @@
 // `qeff-disagg`: the config language on the command line (check, plan, script, compile-command).
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { readFileBounded, type BoundedText } from './boundedRead';
 import { resolve } from 'node:path';
 import { checkText } from '../core/check';
@@ -52,7 +52,7 @@ function parseArgs(args: string[], known: ReadonlyMap<string, readonly string[] 
 }
 
 /** The file's text, or its size when it is over the limit (not read: a 50 MB file is not loaded whole). */
-export function readConfigFile(file: string): { text: string } | { tooLarge: number } {
+export function readConfigFile(file: string): { text: string } | { tooLarge: number | undefined } {
   let size: number;
   try {
     const st = statSync(file);
@@ -64,8 +64,11 @@ export function readConfigFile(file: string): { text: string } | { tooLarge: num
   }
   if (size > MAX_TEXT_LENGTH) return { tooLarge: size };
   try {
+    // Counted while reading: /dev/zero, a FIFO or a /proc file reports size 0 and has no end.
+    const read = readFileBounded(file, MAX_TEXT_LENGTH);
+    if (read.more) return { tooLarge: undefined };
     // A UTF-8 byte-order mark is not part of the JSON (editors drop it too).
-    return { text: readFileSync(file, 'utf8').replace(/^\uFEFF/, '') };
+    return { text: read.text.replace(/^\uFEFF/, '') };
   } catch (e) {
     throw new UsageError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }

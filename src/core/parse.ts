@@ -43,8 +43,9 @@ function tooDeepAt(text: string): number | undefined {
 }
 
 /** The message for a file over MAX_TEXT_LENGTH; hosts that do not read such a file pass its size. */
-export function tooLargeMessage(size: number): string {
-  const mb = (size / 1024 / 1024).toFixed(1);
+/** size: the known size, or undefined when reading stopped at the limit (a device or pipe has no size). */
+export function tooLargeMessage(size: number | undefined): string {
+  const mb = size === undefined ? `more than ${MAX_TEXT_LENGTH / 1024 / 1024}` : (size / 1024 / 1024).toFixed(1);
   return `The file is too large to check (${mb} MB; the limit is ${MAX_TEXT_LENGTH / 1024 / 1024} MB). A qeff config is a few hundred bytes: is this the right file?`;
 }
 

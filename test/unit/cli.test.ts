@@ -239,6 +239,17 @@ describe('check', () => {
 });
 
 describe('encodings', () => {
+  test('a file without end (/dev/zero) is refused at the size limit, not read until memory is gone', () => {
+    const r = cli(['check', '--format', 'json', '/dev/zero']);
+    assert.equal(r.status, 1, r.stderr);
+    const [d] = JSON.parse(r.stdout) as { code: string; message: string }[];
+    assert.equal(d.code, 'QEFF-JSON');
+    assert.match(d.message, /too large to check \(more than 10 MB; the limit is 10 MB\)/);
+    const plan = cli(['plan', '/dev/zero']);
+    assert.equal(plan.status, 2);
+    assert.match(plan.stderr, /more than 10 MB/);
+  });
+
   test('a UTF-8 byte-order mark is not a JSON error', () => {
     const f = write('bom.qeff.json', '\uFEFF{ "model": "openai/gpt-oss-20b", "decode": { "mode": "full-kv" } }\n');
     const r = cli(['check', '--format', 'json', f]);
