@@ -10,12 +10,13 @@ import { MAX_TEXT_LENGTH, tooLargeMessage } from '../core/parse';
 import { buildPlan, PlanError, type Plan } from '../core/plan';
 import { pyString } from '../core/pythonLiteral';
 import { stageScript } from '../core/pythonScript';
+import { applyRuleSettings, readRuleSettings, type RuleSetting } from '../core/ruleSettings';
 import type { Diagnostic } from '../core/types';
 
 export class UsageError extends Error {}
 
 const USAGE = `Usage:
-  qeff-disagg check [--format text|json] [--qefficient-version V] FILE...
+  qeff-disagg check [--format text|json] [--qefficient-version V] [--rules '{"QEFF-SUB-02":"off"}'] FILE...
   qeff-disagg plan [--format text|json] FILE
   qeff-disagg script --stage prefill|decode FILE
   qeff-disagg compile-command [--format text|json] [LOGFILE|-]
@@ -75,16 +76,17 @@ export function readConfigFile(file: string): { text: string } | { tooLarge: num
 }
 
 function check(args: string[], io: Io): number {
-  const { flags, files } = parseArgs(args, options({ format: FORMATS, 'qefficient-version': null }));
+  const { flags, files } = parseArgs(args, options({ format: FORMATS, 'qefficient-version': null, rules: null }));
   if (!files.length) throw new UsageError('check needs at least one FILE');
   const version = flags.get('qefficient-version');
   if (version !== undefined && !/^\d+\.\d+(\.\d+)?$/.test(version)) throw new UsageError(`--qefficient-version must look like 1.22 or 1.22.8; got "${version}"`);
+  const rules = ruleSettingsFlag(flags.get('rules'));
   const texts = files.map(f => [f, readConfigFile(f)] as const); // read all first: a missing file is a usage error
   const results: { file: string; diagnostics: Diagnostic[] }[] = texts.map(([file, read]) => ({
     file, diagnostics: 'tooLarge' in read
       ? [{ code: 'QEFF-JSON', severity: 'error', message: tooLargeMessage(read.tooLarge), offset: 0, length: 0,
         range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }]
-      : checkText(read.text, { configPath: resolve(file), qefficientVersion: version, host: nodeFileHost }),
+      : applyRuleSettings(checkText(read.text, { configPath: resolve(file), qefficientVersion: version, host: nodeFileHost }), rules),
   }));
   if (flags.get('format') === 'json') {
     const out = results.flatMap(r => r.diagnostics.map(d => ({
@@ -98,6 +100,16 @@ function check(args: string[], io: Io): number {
     }
   }
   return results.some(r => r.diagnostics.some(d => d.severity === 'error')) ? 1 : 0;
+}
+
+/** --rules: the JSON object of the qeffDisagg.rules setting; any problem with it is a usage error. */
+function ruleSettingsFlag(text: string | undefined): ReadonlyMap<string, RuleSetting> {
+  if (text === undefined) return new Map();
+  let value: unknown;
+  try { value = JSON.parse(text); } catch { throw new UsageError(`--rules must be a JSON object such as {"QEFF-SUB-02":"off"}; got ${text}`); }
+  const { settings, problems } = readRuleSettings(value);
+  if (problems.length) throw new UsageError(`--rules: ${problems.join('; ')}`);
+  return settings;
 }
 
 function loadPlan(file: string): Plan {

@@ -1,4 +1,5 @@
-// Recovers the compiler command QEfficient prints when qaic-compile fails (qefficient-api.md §3.3):
+// Recovers the compiler command QEfficient prints when qaic-compile fails (QEFFBaseModel._compile raises it,
+// QEfficient/base/modeling_qeff.py, release/v1.22.8.0):
 //   RuntimeError: Compilation failed!
 //   Compiler command: ['/opt/qti-aic/exec/qaic-compile', '-aic-hw', ..., '-aic-binary-dir=.../qpc']
 // The list is a Python repr, not a shell string, so we parse it as a Python literal and re-quote it.

@@ -4,7 +4,7 @@
 import { modify, type FormattingOptions, type Node } from 'jsonc-parser';
 import type { Prop } from './jsonNodes';
 import { LineIndex } from './lineIndex';
-import type { Fix, TextEdit } from './types';
+import type { Diagnostic, Fix, Position, TextEdit } from './types';
 
 export class FixBuilder {
   private formatting: FormattingOptions | undefined;
@@ -76,6 +76,25 @@ export function setValueEdits(text: string, path: (string | number)[], value: un
 }
 
 /** Applies edits (ranges in the original text, non-overlapping) to `text`. */
+/**
+ * The edits of "fix all" (source.fixAll): the preferred fix of every diagnostic whose fix is safe to apply
+ * everywhere at once, in document order; an edit that overlaps one already taken is left for the next run.
+ */
+export function fixAllEdits(diagnostics: readonly Diagnostic[]): TextEdit[] {
+  const edits = diagnostics.filter(d => d.fix?.fixAllSafe && !d.fix.command).flatMap(d => d.fix!.edits)
+    .sort((a, b) => before(a.range.start, b.range.start) ? -1 : before(b.range.start, a.range.start) ? 1 : 0);
+  const taken: TextEdit[] = [];
+  for (const e of edits) {
+    const last = taken[taken.length - 1];
+    if (!last || !before(e.range.start, last.range.end)) taken.push(e);
+  }
+  return taken;
+}
+
+function before(a: Position, b: Position): boolean {
+  return a.line < b.line || (a.line === b.line && a.character < b.character);
+}
+
 export function applyTextEdits(text: string, edits: TextEdit[]): string {
   const lines = new LineIndex(text);
   const sorted = edits.map(e => ({ start: lines.offsetAt(e.range.start), end: lines.offsetAt(e.range.end), text: e.newText }))

@@ -1,4 +1,6 @@
-// KV-cache memory of a stage (config-rules.md, "KV-cache memory"): per slot and for all slots.
+// KV-cache memory of a stage: per slot and for all slots. The KV axis of each layer kind per mode follows
+// QEfficient's prefill/decode transforms (transformers/models/modeling_auto.py, __update_prefill_transform with
+// enable_chunking / retain_full_kv; gpt_oss/modeling_gpt_oss.py sliding-window cache; release/v1.22.8.0).
 import { FAMILY_FACTS, SLIDING_WINDOW } from './model';
 import type { Family, Mode } from './types';
 

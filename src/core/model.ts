@@ -1,4 +1,7 @@
-// Facts about GPT-OSS that rules, the KV estimate and the wizard need (qefficient-api.md §6).
+// Facts about GPT-OSS that rules, the KV estimate and the wizard need: the models' config.json on the Hugging
+// Face hub (openai/gpt-oss-20b, openai/gpt-oss-120b: num_local_experts, num_hidden_layers, layer_types,
+// num_key_value_heads, head_dim, sliding_window, max_position_embeddings) and QEfficient's
+// GPT_OSS_PREFILL_Q_BLOCK_SIZE (QEfficient/utils/constants.py, release/v1.22.8.0).
 import type { Family } from './types';
 
 export interface FamilyFacts {
@@ -20,7 +23,7 @@ export const MAX_POSITION_EMBEDDINGS = 131072;
 export const Q_BLOCK_SIZE = 256;
 export const MAX_NSP_CORES = 16;
 
-/** QEfficient's defaults for absent kwargs (config-rules.md, "Defaults"). */
+/** QEfficient's defaults for absent kwargs: QEFFAutoModelForCausalLM.compile's signature (transformers/models/modeling_auto.py, release/v1.22.8.0). */
 export const DEFAULTS = {
   prefill_seq_len: 32,
   ctx_len: 128,

@@ -17,6 +17,8 @@ export interface ReportArgs {
   message: string;
   stage?: StageView;
   fixes?: Fix[];
+  /** Other nodes the message compares with, each with what it is. */
+  related?: { node: Node; message: string }[];
 }
 
 export class RuleContext {
@@ -32,7 +34,7 @@ export class RuleContext {
     this.fix = new FixBuilder(text, lines);
   }
 
-  report({ code, severity, node, message, stage, fixes }: ReportArgs): void {
+  report({ code, severity, node, message, stage, fixes, related }: ReportArgs): void {
     // A fix that could not be computed (no edits, no command) is not offered.
     const [fix, ...more] = (fixes ?? []).filter(f => f.edits.length || f.command);
     this.diagnostics.push({
@@ -41,6 +43,7 @@ export class RuleContext {
       offset: node.offset, length: node.length,
       ...(fix ? { fix } : {}),
       ...(more.length ? { moreFixes: more } : {}),
+      ...(related?.length ? { related: related.map(r => ({ message: r.message, range: this.lines.range(r.node.offset, r.node.length), offset: r.node.offset, length: r.node.length })) } : {}),
       ...(stage ? { stage: stage.key } : {}),
     });
   }

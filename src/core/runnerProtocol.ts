@@ -15,7 +15,12 @@ import validateEvent from './generated/validateEvent.js';
 
 export const EVENT_PREFIX = '@@qeff-disagg@@ ';
 
-export type Step = 'export' | 'compile';
+/** The runner's steps, in the order a stage goes through them; the driver's `run` takes one of them. */
+export const STEPS = ['export', 'compile'] as const;
+export type Step = typeof STEPS[number];
+
+/** The driver's exit codes (EXIT_* in qeff_driver.py, held equal by test/unit/driver.test.ts); a task ends with the same. */
+export const EXIT = { ok: 0, failed: 1, usage: 2, manualCompile: 3, noQefficient: 4 } as const;
 
 /** Read from the environment while QEfficient traces GPT-OSS (gpt_oss/modeling_gpt_oss.py, v1.21.0 to main):
  * they come from the stage's env only, never from the shell. Kept equal to TRACE_ENV_VARS in qeff_driver.py. */

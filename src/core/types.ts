@@ -30,7 +30,12 @@ export interface Diagnostic {
   fix?: Fix;
   /** Further alternatives (e.g. each enum value). */
   moreFixes?: Fix[];
+  /** Other places the message refers to (e.g. the prefill value a pairing rule compares with). */
+  related?: RelatedLocation[];
 }
+
+/** A place in the same config that a diagnostic refers to, with what it is. */
+export interface RelatedLocation { message: string; range: Range; offset: number; length: number }
 
 export type StageKey = 'prefill' | 'decode';
 export type PrefillMode = 'blocking' | 'chunking';

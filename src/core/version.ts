@@ -24,3 +24,18 @@ export function isAtLeast(v: Version | undefined, major: number, minor: number):
 export function isMeaningfulDetectedVersion(v: Version | undefined): boolean {
   return !!v && !(v.major === 0 && v.minor === 0);
 }
+
+/** Where the target version for the rules came from, when a config pins none. */
+export type TargetSource = 'setting' | 'detected' | 'latest';
+
+/**
+ * The version the rules target when a config has no `qefficientVersion`: an explicit setting
+ * (`qeffDisagg.qefficientVersion`) wins, because the user said so; else the version of the QEfficient the
+ * selected interpreter imports; else none, which the rules read as the latest (upstream main).
+ */
+export function targetVersionOf(setting: string | undefined, detected: string | undefined): { version?: string; source: TargetSource } {
+  const explicit = setting?.trim();
+  if (explicit) return { version: explicit, source: 'setting' };
+  if (detected) return { version: detected, source: 'detected' };
+  return { source: 'latest' };
+}

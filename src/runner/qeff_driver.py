@@ -51,7 +51,8 @@ DEFAULT_QAIC_ROOT = "/opt/qti-aic"
 QAIC_ROOT_ENV = "QEFF_DISAGG_QAIC_ROOT"
 COMPILER_NAMES = ("qaic-compile", "qaic-exec")
 
-# export() reads these from **kwargs (qefficient-api.md §1.3).
+# export() reads these from **kwargs (QEFFAutoModelForCausalLM.export, QEfficient/transformers/models/modeling_auto.py,
+# release/v1.22.8.0: kwargs.get("use_onnx_subfunctions"), kwargs.get("retain_full_kv"), ...).
 EXPORT_KWARGS_READ = ("enable_chunking", "retain_full_kv", "use_onnx_subfunctions", "offload_pt_weights")
 # compile() parameters that are never export() arguments even if a signature happened to name them.
 NOT_EXPORT_ARGS = ("onnx_path", "compile_dir", "export_dir")

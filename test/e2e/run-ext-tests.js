@@ -93,8 +93,11 @@ function closingLine(text) {
     console.log(`no mocha summary (see ${path.relative(L.ROOT, RUN)}/browser-console.log and user-data/logs)`);
     console.log('ext-tests: 0 passed, 1 failed');
     if (!code) code = 1;
-  } else if (code === 0 && !/^ext-tests: \d+ passed, 0 failed/m.test(text)) {
-    code = 1; // paranoia: never report success with failures in the summary
+  } else if (code === 0 && !/^ext-tests: [1-9]\d* passed, 0 failed/m.test(text)) {
+    // never report success with failures in the summary, nor for a run that ran nothing (a filter that
+    // matches no test, a suffix that finds no file)
+    console.log('ext-tests: no test passed or some failed: the run fails');
+    code = 1;
   }
   process.exit(code);
 })().catch(e => {

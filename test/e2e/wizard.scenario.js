@@ -39,11 +39,14 @@ async function waitReady(page, timeout = 30000) {
   return wv;
 }
 
-/** Types into a toolkit text field (its <input> is in the component's open shadow root). */
+/** Types into a text field the way a user does: through the field's own id (the wizard's attribute), never
+ *  the component library's inner elements: focus, select all, type. */
 async function typeInto(wv, id, value) {
-  const input = wv.locator(`#${id} input`);
-  await input.click();
-  await input.fill(value);
+  const field = wv.locator(`#${id}`);
+  await field.click();
+  await field.press('Control+a');
+  if (value) await field.pressSequentially(value);
+  else await field.press('Delete');
 }
 
 const fieldValue = (wv, id) => wv.locator(`#${id}`).evaluate(e => e.value);
@@ -221,12 +224,11 @@ async function openWizard(page) {
     });
 
     await r.step('a second save asks before overwriting; Cancel keeps the file', async () => {
-      const mtime = fs.statSync(savedFile).mtimeMs;
       fs.writeFileSync(savedFile, EXPECTED.replace('"ctx_len": 8192,\n      "num_cores": 16,\n      "num_devices": 1,\n      "mxfp6_matmul": true,\n      "mxint8_kv_cache": true,\n      "use_onnx_subfunctions": false',
         '"ctx_len": 8192, // edited by hand\n      "num_cores": 16,\n      "num_devices": 1,\n      "mxfp6_matmul": true,\n      "mxint8_kv_cache": true,\n      "use_onnx_subfunctions": false'));
       const handEdited = fs.readFileSync(savedFile, 'utf8');
       assert.notStrictEqual(handEdited, EXPECTED);
-      assert.ok(mtime > 0);
+      const editedAt = fs.statSync(savedFile).mtimeMs;
       await wv.locator('#save').click();
       const dialog = page.locator('.monaco-dialog-box');
       await dialog.waitFor({ timeout: 15000 });
@@ -236,6 +238,7 @@ async function openWizard(page) {
       await wv.locator('#app[data-saved="cancelled"]').waitFor({ timeout: 15000 });
       assert.match(await wv.locator('#status').innerText(), /exists and was kept/);
       assert.strictEqual(fs.readFileSync(savedFile, 'utf8'), handEdited, 'the file was not overwritten');
+      assert.strictEqual(fs.statSync(savedFile).mtimeMs, editedAt, 'the file was not even rewritten with the same text');
     });
 
     await r.step('after a window reload the serializer restores the wizard with its state', async () => {

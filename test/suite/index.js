@@ -26,7 +26,7 @@ exports.run = function run() {
         const line = `ext-tests: ${runner.stats.passes} passed, ${runner.stats.failures} failed`;
         write(line);
         console.log(line);
-        failures ? reject(new Error(`${failures} tests failed.`)) : resolve();
+        if (failures) reject(new Error(`${failures} tests failed.`)); else resolve();
       });
     } catch (e) { // a test file that does not load
       write(`could not load the tests: ${e && e.stack || e}`);

@@ -147,17 +147,70 @@ suite('language features', () => {
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
-  test('the probed QEfficient version feeds the version-dependent rules (over the setting)', async () => {
+  test('an explicit qefficientVersion setting wins over the probed version; without it the probed version feeds the rules', async () => {
     const cfg = vscode.workspace.getConfiguration('qeffDisagg');
+    const text = '{ "model": "openai/gpt-oss-20b", "decode": { "mode": "full-kv", "compile": { "use_onnx_subfunctions": true } } }\n';
     await cfg.update('qefficientVersion', '1.21', vscode.ConfigurationTarget.Workspace);
     try {
-      await vscode.commands.executeCommand('qeffDisagg.checkEnvironment'); // the fake reports 1.22.8.0
-      const doc = await openConfig('probed.qeff.json', '{ "model": "openai/gpt-oss-20b", "decode": { "mode": "full-kv", "compile": { "use_onnx_subfunctions": true } } }\n');
+      const report = await vscode.commands.executeCommand('qeffDisagg.checkEnvironment'); // the fake reports 1.22.8.0
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      assert.match(report, /- Target version for the rules: 1\.21 \(from the setting qeffDisagg\.qefficientVersion\)/);
+      const doc = await openConfig('probed.qeff.json', text);
+      await diagnosticsWhere(doc, 'DEC-01 error (the setting says 1.21)', d => d.some(x => codeOf(x) === 'QEFF-DEC-01' && x.severity === vscode.DiagnosticSeverity.Error));
+      await cfg.update('qefficientVersion', undefined, vscode.ConfigurationTarget.Workspace);
       await diagnosticsWhere(doc, 'DEC-01 warning (1.22 probed)', d => d.some(x => codeOf(x) === 'QEFF-DEC-01' && x.severity === vscode.DiagnosticSeverity.Warning));
+      const detected = await vscode.commands.executeCommand('qeffDisagg.checkEnvironment');
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      assert.match(detected, /- Target version for the rules: 1\.22\.8\.0 \(the detected QEfficient\)/);
       const pinned = await openConfig('pinned.qeff.json', '{ "model": "openai/gpt-oss-20b", "qefficientVersion": "1.21", "decode": { "mode": "full-kv", "compile": { "use_onnx_subfunctions": true } } }\n');
       await diagnosticsWhere(pinned, 'DEC-01 error (config pins 1.21)', d => d.some(x => codeOf(x) === 'QEFF-DEC-01' && x.severity === vscode.DiagnosticSeverity.Error));
     } finally {
       await cfg.update('qefficientVersion', undefined, vscode.ConfigurationTarget.Workspace);
     }
+  });
+  test('source.fixAll.qeffDisagg applies every safe fix of the file in one edit', async () => {
+    const doc = await openConfig('fixall.qeff.json', '{\n  "model": "openai/gpt-oss-20b",\n  "prefill": { "mode": "chunking", "from_pretrained": { "continous_batching": true }, "compile": { "prefill_seq_len": 128, "ctx_len": 4096, "kv_cache_batch_size": 4, "use_onnx_subfunctions": true } },\n  "decode": { "mode": "full-kv", "from_pretrained": { "continous_batching": true }, "compile": { "ctx_len": 4096, "full_batch_size": 4, "kv_cache_batch_size": 4 } }\n}\n');
+    await diagnosticsWhere(doc, 'two CB-05', d => d.filter(x => codeOf(x) === 'QEFF-CB-05').length === 2);
+    const whole = new vscode.Range(0, 0, doc.lineCount, 0);
+    const actions = await vscode.commands.executeCommand('vscode.executeCodeActionProvider', doc.uri, whole, 'source.fixAll.qeffDisagg');
+    const fixAll = actions.filter(a => a.kind && a.kind.value === 'source.fixAll.qeffDisagg');
+    assert.strictEqual(fixAll.length, 1, `actions: ${actions.map(a => `${a.kind && a.kind.value} ${a.title}`).join(', ')}`);
+    assert.ok(await vscode.workspace.applyEdit(fixAll[0].edit));
+    await diagnosticsWhere(doc, 'no CB-05 left', d => d.length > 0 && !d.some(x => codeOf(x) === 'QEFF-CB-05'));
+    assert.strictEqual((doc.getText().match(/"continuous_batching": true/g) || []).length, 2);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    fs.rmSync(path.join(ws(), 'fixall.qeff.json'), { force: true });
+  });
+
+  test('a pairing diagnostic points at the prefill value it compares with (related information)', async () => {
+    const text = '{\n  "model": "openai/gpt-oss-20b",\n  "prefill": { "mode": "chunking", "compile": { "prefill_seq_len": 128, "ctx_len": 4096, "use_onnx_subfunctions": true } },\n  "decode": { "mode": "full-kv", "compile": { "ctx_len": 8192 } }\n}\n';
+    const doc = await openConfig('related.qeff.json', text);
+    try {
+      const diags = await diagnosticsWhere(doc, 'PAIR-02', d => d.some(x => codeOf(x) === 'QEFF-PAIR-02'));
+      const related = diags.find(x => codeOf(x) === 'QEFF-PAIR-02').relatedInformation;
+      assert.strictEqual(related.length, 1);
+      assert.strictEqual(related[0].location.uri.toString(), doc.uri.toString());
+      assert.strictEqual(doc.getText(related[0].location.range), '4096');
+      assert.strictEqual(related[0].location.range.start.line, 2, 'the prefill line');
+      assert.strictEqual(related[0].message, 'the prefill ctx_len, 4096');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      fs.rmSync(path.join(ws(), 'related.qeff.json'), { force: true });
+    }
+  });
+
+  test('qeffDisagg.rules turns a rule off and changes another one\'s severity', async () => {
+    const cfg = vscode.workspace.getConfiguration('qeffDisagg');
+    const doc = await openConfig('mistakes.qeff.json');
+    await diagnosticsWhere(doc, 'SUB-02 and CB-05', d => d.some(x => codeOf(x) === 'QEFF-SUB-02') && d.some(x => codeOf(x) === 'QEFF-CB-05'));
+    await cfg.update('rules', { 'QEFF-SUB-02': 'off', 'QEFF-CB-05': 'warning' }, vscode.ConfigurationTarget.Workspace);
+    try {
+      const d = await diagnosticsWhere(doc, 'SUB-02 off, CB-05 a warning', x => !x.some(y => codeOf(y) === 'QEFF-SUB-02') && x.some(y => codeOf(y) === 'QEFF-CB-05'));
+      assert.ok(d.filter(x => codeOf(x) === 'QEFF-CB-05').every(x => x.severity === vscode.DiagnosticSeverity.Warning));
+    } finally {
+      await cfg.update('rules', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    await diagnosticsWhere(doc, 'SUB-02 back', x => x.some(y => codeOf(y) === 'QEFF-SUB-02'));
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 });

@@ -157,11 +157,14 @@ suite('runner against the fake QEfficient', () => {
     const tasks = await vscode.tasks.fetchTasks({ type: 'qeff-disagg' });
     const task = tasks.find(t => t.definition.config === 'runner/pair.qeff.json' && t.definition.stage === 'decode' && t.definition.step === 'compile');
     assert.ok(task, `tasks: ${tasks.map(t => t.name).join(', ')}`);
+    // The task's exit code (the pseudoterminal's close code: 0 compiled, 1 failed, 3 left for a manual
+    // compile), not only its end: a task that failed would end too.
     const ended = new Promise(resolve => {
-      const sub = vscode.tasks.onDidEndTask(e => { if (e.execution.task.name === task.name) { sub.dispose(); resolve(); } });
+      const sub = vscode.tasks.onDidEndTaskProcess(e => { if (e.execution.task.name === task.name) { sub.dispose(); resolve(e.exitCode); } });
     });
     await vscode.tasks.executeTask(task);
-    await Promise.race([ended, sleep(60000).then(() => { throw new Error('task did not end'); })]);
+    const exitCode = await Promise.race([ended, sleep(60000).then(() => { throw new Error('task did not end'); })]);
+    assert.strictEqual(exitCode, 0, 'the decode compile task succeeded');
   });
 
   test('Show Python Script opens the stage script', async () => {

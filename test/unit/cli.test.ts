@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { SCRIPT_COMMAND_BEGIN, SCRIPT_COMMAND_END, shellJoin } from '../../src/core/compileCommand';
 import { pyString } from '../../src/core/pythonLiteral';
 import { repoRoot } from './repoRoot';
+import { noPython } from './python';
 
 
 const ROOT = repoRoot();
@@ -25,8 +26,6 @@ function cli(args: string[], opts: { cwd?: string; input?: string } = {}): Run {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const hasPython = spawnSync('python3', ['-c', 'pass']).status === 0;
-const noPython = hasPython ? false : 'python3 not available';
 
 let tmp = '';
 before(() => {
@@ -221,6 +220,20 @@ describe('check', () => {
     const newer = cli(['check', '--qefficient-version', '1.23', file]);
     assert.equal(newer.status, 0);
     assert.match(newer.stdout, /: warning QEFF-DEC-01 /);
+  });
+
+  test('--rules sets severities per rule id like the qeffDisagg.rules setting; a bad id is a usage error', () => {
+    const file = write('rules.qeff.json', cleanPair(', "use_onnx_subfunctions": true'));
+    const codes = (r: Run) => (JSON.parse(r.stdout) as any[]).filter(d => d.code === 'QEFF-DEC-01').map(d => d.severity);
+    const error = cli(['check', '--format', 'json', '--rules', '{"QEFF-DEC-01":"error"}', file]);
+    assert.equal(error.status, 1, 'an error now');
+    assert.deepEqual(codes(error), ['error']);
+    const off = cli(['check', '--format', 'json', '--rules={"QEFF-DEC-01":"off"}', file]);
+    assert.equal(off.status, 0);
+    assert.deepEqual(codes(off), []);
+    const bad = cli(['check', '--rules', '{"QEFF-DEC-99":"off"}', file]);
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /"QEFF-DEC-99" is not a rule id/);
   });
 
   test('several files: each diagnostic names its file; exit 1 when any file has an error', () => {

@@ -2,6 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
+import { noPython } from './python';
 import {
   findCompileCommand,
   MAX_CANDIDATES,
@@ -18,8 +19,6 @@ import {
 // ---------------------------------------------------------------------------------------------
 // Oracles: real Python (repr, ast.literal_eval, shlex.quote) and a real POSIX shell.
 
-const hasPython = spawnSync('python3', ['-c', 'pass']).status === 0;
-const noPython = hasPython ? false : 'python3 not available';
 
 /** Runs a Python script with `input` as JSON on stdin; returns its stdout lines. */
 function python(script: string, input: unknown): string[] {
@@ -74,7 +73,7 @@ function shWords(shell: string): string[] {
 const CACHE = '/home/user/.cache/qeff_models/GptOssForCausalLM/GptOssForCausalLM-0123456789abcdef';
 const QPC = `${CACHE}/qpc-fedcba9876543210/qpc`;
 
-/** The reconstructed sample of qefficient-api.md §3.3, verbatim. */
+/** A sample of the message QEFFBaseModel._compile raises on a compiler failure (base/modeling_qeff.py, release/v1.22.8.0). */
 const SAMPLE_3_3 = [
   'Traceback (most recent call last):',
   '  ...',
@@ -110,7 +109,7 @@ const HOSTILE = [
 // ---------------------------------------------------------------------------------------------
 
 describe('findCompileCommand', () => {
-  test('parses the exact sample of qefficient-api.md §3.3', () => {
+  test('parses the sample of the upstream "Compilation failed!" message', () => {
     const cmd = findCompileCommand(SAMPLE_3_3.join('\n'));
     assert.ok(cmd);
     assert.equal(cmd.argv[0], '/opt/qti-aic/exec/qaic-compile');
@@ -123,7 +122,7 @@ describe('findCompileCommand', () => {
     assert.ok(cmd.shell.startsWith('/opt/qti-aic/exec/qaic-compile -aic-hw -aic-hw-version=ai100 -m=/home/'));
   });
 
-  test('agrees with Python ast.literal_eval on the §3.3 sample', { skip: noPython }, () => {
+  test('agrees with Python ast.literal_eval on the upstream sample', { skip: noPython }, () => {
     const literal = SAMPLE_3_3[SAMPLE_LINE].slice('Compiler command: '.length);
     assert.deepEqual(findCompileCommand(SAMPLE_3_3.join('\n'))?.argv, pyLiteralEval([literal])[0]);
   });

@@ -12,7 +12,8 @@ import { runProcesses, survivorsOf } from '../../src/node/processTree';
 import { repoRoot } from './repoRoot';
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
-const pids = (marker: string) => spawnSync('pgrep', ['-f', marker], { encoding: 'utf8' }).stdout.trim();
+// -x: the whole command line is "sleep <marker>", so the shell whose own command line names the marker does not count.
+const pids = (marker: string) => spawnSync('pgrep', ['-x', '-f', marker], { encoding: 'utf8' }).stdout.trim();
 const killLeft = (marker: string) => spawnSync('pkill', ['-KILL', '-f', marker]);
 let n = 0;
 const markerOf = () => `7${process.pid % 1000}.${Date.now() % 100000}${n++}`;

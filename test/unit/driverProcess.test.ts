@@ -11,7 +11,8 @@ import { startDriver } from '../../src/node/driverProcess';
 import { LineSplitter } from '../../src/node/lineSplitter';
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
-const alive = (marker: string) => spawnSync('pgrep', ['-f', marker], { encoding: 'utf8' }).stdout.trim();
+// -x: the whole command line is "sleep <marker>", so the shell whose own command line names the marker does not count.
+const alive = (marker: string) => spawnSync('pgrep', ['-x', '-f', marker], { encoding: 'utf8' }).stdout.trim();
 
 test('LineSplitter: \\n, \\r\\n, lone \\r, chunk boundaries and over-long lines', () => {
   const lines: string[] = [];
@@ -72,8 +73,11 @@ test('cancel reaches a grandchild that ignores SIGTERM (SIGKILL after the grace 
   const script = join(mkdtempSync(join(tmpdir(), 'qeff-')), 'stubborn.sh');
   writeFileSync(script, `trap '' TERM\nsleep ${marker} &\nwait\n`);
   const run = startDriver({ command: 'sh', args: [script] });
-  for (let i = 0; i < 100 && !alive(`sleep ${marker}`); i++) await sleep(50);
-  await run.cancel(300);
+  let started = false;
+  for (let i = 0; i < 100 && !started; i++) { await sleep(50); started = alive(`sleep ${marker}`) !== ''; }
+  // Without the grandchild there is nothing to prove: its absence afterwards would pass for any cancel.
+  assert.ok(started, 'the SIGTERM-ignoring grandchild started');
+  assert.equal((await run.cancel(300)).cancelled, true);
   for (let i = 0; i < 40 && alive(`sleep ${marker}`); i++) await sleep(50);
   assert.equal(alive(`sleep ${marker}`), '', 'no process remains');
 });

@@ -14,12 +14,12 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { parseEventLine, type DriverEvent, type RunRequest } from '../../src/core/runnerProtocol';
 import { repoRoot } from './repoRoot';
+import { noPython } from './python';
 
 const ROOT = repoRoot();
 const CLI = join(ROOT, 'dist', 'cli.js');
 const EXAMPLE_NAMES = readdirSync(join(ROOT, 'examples')).filter(f => f.endsWith('.qeff.json'));
-const skip = spawnSync('python3', ['-c', 'import sys; sys.exit(0 if sys.version_info >= (3, 8) else 1)']).status === 0
-  ? false : 'python3 >= 3.8 not available';
+const skip = noPython;
 
 let tmp = '';
 let FAKE_PY = '';

@@ -6,16 +6,15 @@ import { processCcl } from '../../src/core/ccl';
 import { completionsAt } from '../../src/core/completion';
 import { hoverAt } from '../../src/core/hover';
 import { MODE_TABLE } from '../../src/core/modeTable';
-import { parseVersion } from '../../src/core/version';
+import { parseVersion, targetVersionOf } from '../../src/core/version';
 import { versionKey } from '../../src/core/versionTable';
 import { formatBytes, kvEstimate, kvLengths } from '../../src/core/kvMemory';
 import { buildPlan, PlanError, type StagePlan } from '../../src/core/plan';
 import { isPythonIdentifier, pyKwargs, pyLiteral } from '../../src/core/pythonLiteral';
 import type { Mode } from '../../src/core/types';
+import { noPython } from './python';
 
 const MIB = 1024 * 1024;
-const hasPython = spawnSync('python3', ['-c', 'pass']).status === 0;
-const noPython = hasPython ? false : 'python3 not available';
 
 describe('kvEstimate', () => {
   const fp16 = { prefillSeqLen: 128, ctxLen: 8192, mxint8: false };
@@ -317,6 +316,14 @@ describe('mode table', () => {
       const text = `{ "model": "openai/gpt-oss-20b", "${info.stage}": { "mode": "${mode}" } }`;
       assert.deepEqual(stageOf(text, info.stage).compile, info.passes, mode);
     }
+  });
+});
+
+describe('target version when a config pins none', () => {
+  test('an explicit setting wins over the detected QEfficient; then the detected one; then the latest', () => {
+    assert.deepEqual(targetVersionOf('1.21', '1.22.8.0'), { version: '1.21', source: 'setting' });
+    assert.deepEqual(targetVersionOf('  ', '1.22.8.0'), { version: '1.22.8.0', source: 'detected' });
+    assert.deepEqual(targetVersionOf(undefined, undefined), { source: 'latest' });
   });
 });
 

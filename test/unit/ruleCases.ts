@@ -1,5 +1,5 @@
 // Rule cases: each config marks the expected range of the diagnostic with ⟦ ⟧ (removed before checking).
-// Every rule of config-rules.md has at least one firing and one non-firing case.
+// Every rule of the registry (docs/rules.md) has at least one firing and one non-firing case.
 
 export interface RuleCase {
   code: string;
@@ -10,6 +10,8 @@ export interface RuleCase {
   files?: Record<string, string>;
   /** For non-firing cases: the code must not appear at all. */
   fires: boolean;
+  /** A firing case of a rule with a quick fix that offers none here (the schema's fixes are for some faults only). */
+  withoutFix?: boolean;
 }
 
 const VALID_NPI = 'FP32NodeInstanceNames:\n  - /model/layers.0/Add_output_0\n';
@@ -42,11 +44,11 @@ const n = (code: string, name: string, text: string, more: Partial<RuleCase> = {
 
 export const CASES: RuleCase[] = [
   // Structure
-  f('QEFF-SCHEMA', 'missing model, at the first brace', '⟦{⟧ "prefill": { "mode": "chunking" } }'),
-  f('QEFF-SCHEMA', 'unknown top-level key', '{ "model": "openai/gpt-oss-20b", ⟦"modle"⟧: 1 }'),
-  f('QEFF-SCHEMA', 'wrong type of a kwarg', pair('{ "mode": "chunking", "compile": { "prefill_seq_len": 128, "ctx_len": ⟦"4096"⟧, "use_onnx_subfunctions": true } }', D_FULL)),
+  f('QEFF-SCHEMA', 'missing model, at the first brace', '⟦{⟧ "prefill": { "mode": "chunking" } }', { withoutFix: true }),
+  f('QEFF-SCHEMA', 'unknown top-level key', '{ "model": "openai/gpt-oss-20b", ⟦"modle"⟧: 1 }', { withoutFix: true }),
+  f('QEFF-SCHEMA', 'wrong type of a kwarg', pair('{ "mode": "chunking", "compile": { "prefill_seq_len": 128, "ctx_len": ⟦"4096"⟧, "use_onnx_subfunctions": true } }', D_FULL), { withoutFix: true }),
   f('QEFF-SCHEMA', 'bad prefill mode', pair('{ "mode": ⟦"chunked"⟧, "compile": { "use_onnx_subfunctions": true } }', D_FULL)),
-  f('QEFF-SCHEMA', 'missing mode on the stage key', pair('{ "compile": { "use_onnx_subfunctions": true } }', D_FULL).replace('"prefill"', '⟦"prefill"⟧')),
+  f('QEFF-SCHEMA', 'missing mode on the stage key', pair('{ "compile": { "use_onnx_subfunctions": true } }', D_FULL).replace('"prefill"', '⟦"prefill"⟧'), { withoutFix: true }),
   n('QEFF-SCHEMA', 'comments and trailing commas are fine', '{\n // a comment\n "model": "openai/gpt-oss-20b", /* block */\n}'),
   f('QEFF-MODEL-01', 'unknown family', '{ "model": ⟦"tiny-random/gpt-oss-bf16"⟧ }', { severity: 'warning' }),
   n('QEFF-MODEL-01', 'family given', '{ "model": "tiny-random/gpt-oss-bf16", "family": "gpt-oss-20b" }'),
@@ -194,7 +196,7 @@ export const CASES: RuleCase[] = [
   f('QEFF-PAIR-02', 'decode ctx_len absent, on the compile key', pair(P_CHUNK, '{ "mode": "full-kv", ⟦"compile"⟧: { "num_cores": 16 } }')),
   n('QEFF-PAIR-02', 'same ctx_len', pair(P_CHUNK, D_FULL)),
   n('QEFF-PAIR-02', 'a wrong-typed ctx_len is the schema\'s', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": "lots" } }')),
-  f('QEFF-SCHEMA', 'a wrong-typed decode ctx_len in a pair', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": ⟦"lots"⟧ } }')),
+  f('QEFF-SCHEMA', 'a wrong-typed decode ctx_len in a pair', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": ⟦"lots"⟧ } }'), { withoutFix: true }),
   f('QEFF-PAIR-03', 'mxint8 differs', pair('{ "mode": "chunking", "compile": { "prefill_seq_len": 128, "ctx_len": 4096, "use_onnx_subfunctions": true, "mxint8_kv_cache": true } }', '{ "mode": "full-kv", "compile": { "ctx_len": 4096, "mxint8_kv_cache": ⟦false⟧ } }')),
   f('QEFF-PAIR-03', 'mxint8 absent in decode, on its compile key', pair('{ "mode": "chunking", "compile": { "prefill_seq_len": 128, "ctx_len": 4096, "use_onnx_subfunctions": true, "mxint8_kv_cache": true } }', '{ "mode": "full-kv", ⟦"compile"⟧: { "ctx_len": 4096 } }')),
   n('QEFF-PAIR-03', 'mxint8 equal', pair('{ "mode": "chunking", "compile": { "prefill_seq_len": 128, "ctx_len": 4096, "use_onnx_subfunctions": true, "mxint8_kv_cache": true } }', '{ "mode": "full-kv", "compile": { "ctx_len": 4096, "mxint8_kv_cache": true } }')),
@@ -275,3 +277,61 @@ export const CASES: RuleCase[] = [
   f('QEFF-JSON', 'an unterminated object', '{ "model": "openai/gpt-oss-20b", "x": [1, 2⟦}⟧'),
   f('QEFF-JSON', 'a missing comma', '{ "model": "openai/gpt-oss-20b" ⟦"family"⟧: 1 }'),
 ];
+
+/**
+ * What each rule's message must say (its claim, not its wording): every firing case's diagnostic is held
+ * against its rule's pattern, so a message that loses its point, or a rule that reports another rule's
+ * message, fails. One entry per registry id (test/unit/rules.test.ts checks that too).
+ */
+export const MESSAGES: Record<string, RegExp> = {
+  'QEFF-JSON': /^Not valid JSON/,
+  'QEFF-SCHEMA': /missing the required key|^Unknown key|must be (an integer|one of)/,
+  'QEFF-MODEL-01': /Cannot tell whether .+ is gpt-oss-20b or gpt-oss-120b/,
+  'QEFF-MODE-01': /contradicts mode ".+".*The mode sets this kwarg: remove it\./,
+  'QEFF-MODE-02': /is what mode ".+" already implies/,
+  'QEFF-MODE-03': /is a (decode|prefill) mode, but this is the "(prefill|decode)" stage/,
+  'QEFF-CB-01': /is set but continuous batching is off/,
+  'QEFF-CB-02': /must pass full_batch_size/,
+  'QEFF-CB-03': /needs kv_cache_batch_size/,
+  'QEFF-CB-04': /is smaller than full_batch_size/,
+  'QEFF-CB-05': /"continous_batching" is misspelled/,
+  'QEFF-CB-06': /from_pretrained\(full_batch_size=\d+\) turns continuous batching on/,
+  'QEFF-PB-01': /is not a multiple of 256|needs prefill_seq_len, a multiple of 256/,
+  'QEFF-PB-02': /not supported with blocking/,
+  'QEFF-PB-03': /ctx_len \d+ differs from prefill_seq_len \d+/,
+  'QEFF-PB-04': /must be a positive integer/,
+  'QEFF-PB-05': /the larger must be a multiple of the smaller/,
+  'QEFF-PB-06': /ENABLE_OPT_SWA must be the string "1"/,
+  'QEFF-PB-07': /NUM_Q_BLOCKS is unset/,
+  'QEFF-PB-08': /NUM_Q_BLOCKS=\d+ differs from prefill_seq_len \/\/ 256/,
+  'QEFF-PC-01': /is less than prefill_seq_len \+ 128/,
+  'QEFF-PC-02': /does not divide the \d+ experts/,
+  'QEFF-ENV-01': /only affects the blocking prefill graph/,
+  'QEFF-ENV-02': /must be a string or an integer/,
+  'QEFF-DEC-01': /use_onnx_subfunctions in a decode stage/,
+  'QEFF-DEC-02': /retain_full_kv in a (blocking|chunking) prefill/,
+  'QEFF-SUB-01': /without use_onnx_subfunctions/,
+  'QEFF-SUB-02': /expected to fail on the public SDK/,
+  'QEFF-NPI-01': /needs a node-precision-info file/,
+  'QEFF-NPI-02': /The node-precision-info file ".+" (does not exist|has no top-level FP32NodeInstanceNames|is not valid YAML)/,
+  'QEFF-NPI-03': /but the NPI file is the (non-)?subfunction one/,
+  'QEFF-PAIR-01': /the KV layouts of the handoff differ/,
+  'QEFF-PAIR-02': /Decode ctx_len \d+ differs from prefill ctx_len \d+/,
+  'QEFF-PAIR-03': /must have one precision/,
+  'QEFF-CTX-01': /is less than prefill_seq_len \d+/,
+  'QEFF-CTX-02': /exceeds GPT-OSS's max_position_embeddings/,
+  'QEFF-CORES-01': /is not a core count|more than the 16 NSP cores/,
+  'QEFF-DEV-01': /duplicates a keyword compile\(\) already passes/,
+  'QEFF-DEV-02': /mdp_num_partitions \d+ (is more than num_devices|is ignored)/,
+  'QEFF-LW-01': /layerwise=True is not supported/,
+  'QEFF-VER-01': /has no ".+" in compile\(\)/,
+  'QEFF-OPT-01': /Unknown compile kwarg ".+": did you mean/,
+  'QEFF-OPT-02': /is not a QEfficient kwarg/,
+  'QEFF-KVP-01': /kv_cache_prefix must be a non-empty alphanumeric/,
+  'QEFF-CCL-01': /comp_ctx_lengths_(decode|prefill)/,
+  'QEFF-PY-01': /Use an integer QEfficient can take exactly/,
+  'QEFF-PY-02': /is a Python keyword/,
+  'QEFF-PY-03': /holds a NUL character/,
+  'QEFF-PY-04': /cannot be an environment variable name/,
+  'QEFF-EXEC-01': /changes what runs/,
+};

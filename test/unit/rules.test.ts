@@ -4,11 +4,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkText } from '../../src/core/check';
-import { applyTextEdits } from '../../src/core/fixes';
+import { applyTextEdits, fixAllEdits } from '../../src/core/fixes';
+import { applyRuleSettings, readRuleSettings, RULE_SETTING_VALUES } from '../../src/core/ruleSettings';
+import { COMMANDS } from '../../src/core/commandIds';
 import { LineIndex } from '../../src/core/lineIndex';
 import type { Diagnostic, FileHost } from '../../src/core/types';
 import { RULE_IDS, RULES, ruleInfo, type RuleInfo } from '../../src/core/ruleRegistry';
-import { CASES, CLEAN_CONFIGS, NPI_FILES, type RuleCase } from './ruleCases';
+import { CASES, CLEAN_CONFIGS, MESSAGES, NPI_FILES, pair, type RuleCase } from './ruleCases';
 import { repoRoot } from './repoRoot';
 
 const OPEN = '⟦';
@@ -41,12 +43,15 @@ for (const c of CASES) {
     if (c.severity) assert.equal(d.severity, c.severity);
     const lines = new LineIndex(text);
     assert.deepEqual(d.range, lines.range(start, end - start));
-    assert.ok(d.message.length > 20, 'a message that says something');
-    if (d.fix && d.fix.edits.length) {
-      const fixed = applyTextEdits(text, d.fix.edits);
+    assert.match(d.message, MESSAGES[c.code], 'the message says what the rule is about');
+    const fixes = [...(d.fix ? [d.fix] : []), ...(d.moreFixes ?? [])];
+    // A rule the registry gives a fix offers one in every firing case (bar the few marked withoutFix).
+    if (ruleInfo(c.code)?.fix && !c.withoutFix) assert.ok(fixes.length > 0, `${c.code} offers no fix here`);
+    for (const fix of fixes.filter(x => x.edits.length)) {
+      const fixed = applyTextEdits(text, fix.edits);
       const after = run(c, fixed);
-      assert.ok(!after.some(x => x.code === 'QEFF-JSON'), `the fix "${d.fix.title}" broke the JSON:\n${fixed}`);
-      assert.ok(after.filter(x => x.code === c.code).length < mine.length, `the fix "${d.fix.title}" did not remove ${c.code}:\n${fixed}`);
+      assert.ok(!after.some(x => x.code === 'QEFF-JSON'), `the fix "${fix.title}" broke the JSON:\n${fixed}`);
+      assert.ok(after.filter(x => x.code === c.code).length < mine.length, `the fix "${fix.title}" did not remove ${c.code}:\n${fixed}`);
     }
   });
 }
@@ -56,6 +61,10 @@ test('clean configs have no error or warning', () => {
     const bad = run({ text }).filter(d => d.severity === 'error' || d.severity === 'warning');
     assert.deepEqual(bad.map(d => `${d.code} ${d.message}`), []);
   }
+});
+
+test('every registry id has a message pattern, and every pattern a registry id', () => {
+  assert.deepEqual(Object.keys(MESSAGES).sort(), [...RULE_IDS].sort());
 });
 
 test('every registry id has a firing and a non-firing case', () => {
@@ -180,4 +189,58 @@ test('DEC-02 on a blocking prefill says the graph changes, not that it is ignore
   assert.match(m, /not ignored/);
   assert.match(m, /ctx_len KV axis/);
   assert.doesNotMatch(m, /ignores it/);
+});
+
+test('rule settings: "off" drops a rule, a severity replaces the default, unknown ids and values are problems', () => {
+  const text = CASES.find(c => c.code === 'QEFF-CB-05' && c.fires)!.text.replace(OPEN, '').replace(CLOSE, '');
+  const found = run({ text });
+  assert.ok(found.some(d => d.code === 'QEFF-CB-05' && d.severity === 'error'));
+  const { settings, problems } = readRuleSettings({ 'QEFF-CB-05': 'off', 'QEFF-SUB-02': 'warning', 'QEFF-NOPE-01': 'off', 'QEFF-CB-01': 'loud' });
+  assert.deepEqual([...settings], [['QEFF-CB-05', 'off'], ['QEFF-SUB-02', 'warning']]);
+  assert.equal(problems.length, 2);
+  assert.match(problems[0], /"QEFF-NOPE-01" is not a rule id/);
+  assert.match(problems[1], /QEFF-CB-01: "loud" is not one of off, error, warning, info, hint/);
+  const applied = applyRuleSettings(found, settings);
+  assert.ok(!applied.some(d => d.code === 'QEFF-CB-05'));
+  for (const d of applied.filter(x => x.code === 'QEFF-SUB-02')) assert.equal(d.severity, 'warning');
+  assert.deepEqual(readRuleSettings([]).problems, ['the rule settings must be an object such as { "QEFF-SUB-02": "off" }']);
+});
+
+test('the qeffDisagg.rules setting offers exactly the registry ids and the setting values', () => {
+  const pkg = JSON.parse(readFileSync(join(repoRoot(), 'package.json'), 'utf8'));
+  const schema = pkg.contributes.configuration.properties['qeffDisagg.rules'];
+  assert.deepEqual(schema.propertyNames.enum, [...RULE_IDS]);
+  assert.deepEqual(schema.additionalProperties.enum, [...RULE_SETTING_VALUES]);
+});
+
+test('fix all: every safe fix of the file in one set of edits, none overlapping, and they remove their diagnostics', () => {
+  const text = pair('{ "mode": "chunking", "from_pretrained": { "continous_batching": true }, "compile": { "prefill_seq_len": 128, "ctx_len": 4096, "kv_cache_batch_size": 4, "use_onnx_subfunctions": true } }',
+    '{ "mode": "full-kv", "from_pretrained": { "continous_batching": true }, "compile": { "ctx_len": 4096, "full_batch_size": 4, "kv_cache_batch_size": 4 } }');
+  const before = run({ text });
+  assert.equal(before.filter(d => d.code === 'QEFF-CB-05').length, 2);
+  const edits = fixAllEdits(before);
+  assert.ok(edits.length >= 2);
+  const fixed = applyTextEdits(text, edits);
+  assert.deepEqual(run({ text: fixed }).filter(d => d.code === 'QEFF-CB-05' || d.code === 'QEFF-JSON'), []);
+  // two edits at one place: the second is left for the next run
+  const overlapping = [before[0], before[0]].map(d => ({ ...d, fix: { title: 't', edits: [{ range: d.range, newText: 'x' }], fixAllSafe: true } }));
+  assert.equal(fixAllEdits(overlapping).length, 1);
+});
+
+test('the pairing rules point at the prefill value they compare with', () => {
+  const text = pair('{ "mode": "chunking", "compile": { "prefill_seq_len": 128, "ctx_len": 4096, "mxint8_kv_cache": true, "use_onnx_subfunctions": true } }',
+    '{ "mode": "swa-retain", "compile": { "ctx_len": 8192 } }');
+  const diags = run({ text });
+  const at = (code: string) => diags.find(d => d.code === code)?.related?.map(r => [text.slice(r.offset, r.offset + r.length), r.message]);
+  assert.deepEqual(at('QEFF-PAIR-01'), [['"chunking"', 'the prefill mode, "chunking"']]);
+  assert.deepEqual(at('QEFF-PAIR-03'), [['true', 'the prefill mxint8_kv_cache, true']]);
+  const full = pair('{ "mode": "chunking", "compile": { "prefill_seq_len": 128, "ctx_len": 4096, "use_onnx_subfunctions": true } }', '{ "mode": "full-kv", "compile": { "ctx_len": 8192 } }');
+  const d2 = run({ text: full }).find(d => d.code === 'QEFF-PAIR-02');
+  assert.deepEqual(d2?.related?.map(r => [full.slice(r.offset, r.offset + r.length), r.message]), [['4096', 'the prefill ctx_len, 4096']]);
+});
+
+test('package.json contributes exactly the commands of commandIds.ts', () => {
+  const pkg = JSON.parse(readFileSync(join(repoRoot(), 'package.json'), 'utf8'));
+  const contributed = (pkg.contributes.commands as { command: string }[]).map(c => c.command).sort();
+  assert.deepEqual(contributed, Object.values(COMMANDS).sort());
 });

@@ -15,6 +15,7 @@ export function pairingRules(ctx: RuleContext): void {
   if (decode.mode !== natural && decode.modeProp?.value) {
     ctx.report({
       code: 'QEFF-PAIR-01', severity: 'warning', node: decode.modeProp.value, stage: decode,
+      related: prefill.modeProp?.value ? [{ node: prefill.modeProp.value, message: `the prefill mode, "${pMode}"` }] : undefined,
       message: `"${pMode}" prefill with "${decode.mode}" decode: the KV layouts of the handoff differ (${pMode === 'chunking' ? 'chunking keeps ctx_len KV for every layer' : 'blocking keeps only 128 positions for sliding layers'}). The natural pair is ${pMode} + ${natural}.`,
       fixes: [ctx.fix.replaceValue(`Change decode mode to "${natural}"`, decode.modeProp.value, natural)],
     });
@@ -31,6 +32,7 @@ export function pairingRules(ctx: RuleContext): void {
       const node = prop(decode.compile, 'ctx_len')?.value ?? ctx.missingCompileKeyNode(decode);
       ctx.report({
         code: 'QEFF-PAIR-02', severity: 'warning', node, stage: decode,
+        related: [{ node: prop(prefill.compile, 'ctx_len')?.value ?? ctx.missingCompileKeyNode(prefill), message: `the prefill ctx_len, ${p}` }],
         message: `Decode ctx_len ${d} differs from prefill ctx_len ${p}: a chunking + full-KV pair hands over a ctx_len-long KV cache, so both should use the same ctx_len.`,
       });
     }
@@ -41,6 +43,7 @@ export function pairingRules(ctx: RuleContext): void {
     const node = prop(decode.compile, 'mxint8_kv_cache')?.value ?? ctx.missingCompileKeyNode(decode);
     ctx.report({
       code: 'QEFF-PAIR-03', severity: 'warning', node, stage: decode,
+      related: [{ node: prop(prefill.compile, 'mxint8_kv_cache')?.value ?? ctx.missingCompileKeyNode(prefill), message: `the prefill mxint8_kv_cache, ${pInt8}` }],
       message: `mxint8_kv_cache is ${pInt8} for prefill and ${dInt8} for decode: the KV cache handed from prefill to decode must have one precision.`,
     });
   }

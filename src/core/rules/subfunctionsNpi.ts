@@ -6,9 +6,10 @@ import type { RuleContext } from '../ruleContext';
 import { isAtLeast } from '../version';
 import { DECODE_SUBFUNCTIONS_CONFLICT } from './decode';
 import type { Fix } from '../types';
+import { COMMANDS } from '../commandIds';
 
 /** The editor turns this fix into a file picker; the CLI shows its title. */
-export const PICK_NPI_COMMAND = 'qeffDisagg.pickNpiFile';
+export const PICK_NPI_COMMAND = COMMANDS.pickNpiFile;
 
 function pickNpiFix(stage: StageView): Fix {
   return { title: 'Pick a node-precision-info file…', edits: [], command: { id: PICK_NPI_COMMAND, arguments: [stage.key] } };

@@ -68,7 +68,6 @@ export function stageKeys(choice: StageChoice): StageKey[] {
   return choice === 'both' ? ['prefill', 'decode'] : [choice];
 }
 
-export function isTextParam(n: string): n is TextParam { return (TEXT_PARAMS as readonly string[]).includes(n); }
 export function isBoolParam(n: string): n is BoolParam { return (BOOL_PARAMS as readonly string[]).includes(n); }
 export function isEnvParam(n: string): n is EnvParam { return (ENV_PARAMS as readonly string[]).includes(n); }
 

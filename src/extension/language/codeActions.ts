@@ -1,7 +1,7 @@
 // Quick fixes read from the fixes the core attached to each diagnostic (no re-analysis), plus
 // "fix all of this kind" where the core marks a fix as safe to apply everywhere at once.
 import * as vscode from 'vscode';
-import { setValueEdits } from '../../core/fixes';
+import { fixAllEdits, setValueEdits } from '../../core/fixes';
 import { PICK_NPI_COMMAND } from '../../core/rules/subfunctionsNpi';
 import { nodeFileHost } from '../../core/nodeFileHost';
 import { basename, resolvePath } from '../../core/paths';
@@ -14,11 +14,16 @@ import { diagnosticKey, toWorkspaceEdit } from '../convert';
 import type { ConfigDiagnostics } from './diagnostics';
 
 export class ConfigCodeActions implements vscode.CodeActionProvider {
-  static readonly kinds = [vscode.CodeActionKind.QuickFix];
+  /** source.fixAll.qeffDisagg: the safe fixes of the whole file, e.g. on save with editor.codeActionsOnSave. */
+  static readonly fixAllKind = vscode.CodeActionKind.SourceFixAll.append('qeffDisagg');
+  static readonly kinds = [vscode.CodeActionKind.QuickFix, ConfigCodeActions.fixAllKind];
 
   constructor(private readonly diagnostics: ConfigDiagnostics) {}
 
   provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+    if (context.only?.contains(ConfigCodeActions.fixAllKind)) {
+      return this.fixAll(doc);
+    }
     const stored = this.diagnostics.fixesFor(doc);
     if (!stored) return [];
     const actions: vscode.CodeAction[] = [];
@@ -41,6 +46,14 @@ export class ConfigCodeActions implements vscode.CodeActionProvider {
       }
     }
     return actions;
+  }
+
+  private fixAll(doc: vscode.TextDocument): vscode.CodeAction[] {
+    const edits = fixAllEdits(this.diagnostics.reportedFor(doc) ?? []);
+    if (!edits.length) return [];
+    const action = new vscode.CodeAction(vscode.l10n.t('Fix all safe qeff-disagg problems'), ConfigCodeActions.fixAllKind);
+    action.edit = toWorkspaceEdit(doc.uri, edits);
+    return [action];
   }
 
   private action(doc: vscode.TextDocument, fix: Fix, vd: vscode.Diagnostic, preferred: boolean): vscode.CodeAction {

@@ -5,13 +5,14 @@ import { checkText } from '../../core/check';
 import { nodeFileHost, readBoundedFile } from '../../core/nodeFileHost';
 import { docsAnchor, ruleInfo } from '../../core/ruleRegistry';
 import type { Diagnostic, Fix } from '../../core/types';
-import { CONFIG_GLOB, checkOptions, isConfigDocument } from '../configDocuments';
+import { applyRuleSettings } from '../../core/ruleSettings';
+import { CONFIG_GLOB, checkOptions, isConfigDocument, ruleSettings } from '../configDocuments';
 import { diagnosticKey, toRange, toSeverity } from '../convert';
 import { log } from '../log';
 
 const DEBOUNCE_MS = 150;
 
-interface StoredFixes { version: number; byKey: Map<string, { diagnostic: Diagnostic; fixes: Fix[] }> }
+interface StoredFixes { version: number; all: Diagnostic[]; byKey: Map<string, { diagnostic: Diagnostic; fixes: Fix[] }> }
 
 export class ConfigDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('qeff-disagg');
@@ -43,6 +44,12 @@ export class ConfigDiagnostics implements vscode.Disposable {
     for (const doc of vscode.workspace.textDocuments) this.schedule(doc, 0);
   }
 
+  /** The diagnostics of a document as the core reported them (after the rule settings), if they still match its version. */
+  reportedFor(doc: vscode.TextDocument): readonly Diagnostic[] | undefined {
+    const stored = this.fixes.get(doc.uri.toString());
+    return stored && stored.version === doc.version ? stored.all : undefined;
+  }
+
   /** The fixes stored with the diagnostics of a document, if they still match its version. */
   fixesFor(doc: vscode.TextDocument): StoredFixes | undefined {
     const stored = this.fixes.get(doc.uri.toString());
@@ -69,7 +76,7 @@ export class ConfigDiagnostics implements vscode.Disposable {
     };
     let found: Diagnostic[];
     try {
-      found = checkText(doc.getText(), checkOptions(doc, host));
+      found = applyRuleSettings(checkText(doc.getText(), checkOptions(doc, host)), ruleSettings());
     } catch (e) {
       // A bug in a rule must not cost the user the editor: log it and show nothing stale.
       log().error(`check of ${doc.uri.fsPath} failed: ${(e as Error).stack ?? e}`);
@@ -84,11 +91,12 @@ export class ConfigDiagnostics implements vscode.Disposable {
       vd.source = 'qeff-disagg';
       vd.code = { value: d.code, target: this.docsUri.with({ fragment: docsAnchor(d.code) }) };
       if (ruleInfo(d.code)?.unnecessary) vd.tags = [vscode.DiagnosticTag.Unnecessary];
+      if (d.related) vd.relatedInformation = d.related.map(r => new vscode.DiagnosticRelatedInformation(new vscode.Location(doc.uri, toRange(r.range)), r.message));
       const fixes = [...(d.fix ? [d.fix] : []), ...(d.moreFixes ?? [])];
       if (fixes.length) byKey.set(diagnosticKey(d.code, d.range), { diagnostic: d, fixes });
       return vd;
     });
-    this.fixes.set(doc.uri.toString(), { version, byKey });
+    this.fixes.set(doc.uri.toString(), { version, all: found, byKey });
     this.collection.set(doc.uri, list);
   }
 

@@ -2,10 +2,11 @@
 // devices), the status bar item, and the copyable "Check Environment" report.
 import { platform, release } from 'node:os';
 import * as vscode from 'vscode';
+import { COMMANDS } from '../../core/commandIds';
 import type { DriverEvent } from '../../core/runnerProtocol';
 import { parseVersion, isMeaningfulDetectedVersion } from '../../core/version';
 import { startDriver } from '../../node/driverProcess';
-import { setDetectedQefficientVersion } from '../configDocuments';
+import { setDetectedQefficientVersion, targetVersionInfo } from '../configDocuments';
 import { log } from '../log';
 import { resolveInterpreter, type Interpreter } from './interpreter';
 
@@ -25,7 +26,7 @@ export class EnvironmentStatus implements vscode.Disposable {
 
   constructor(private readonly driverPath: string, private readonly onVersion: () => void) {
     this.item.name = vscode.l10n.t('QEfficient environment');
-    this.item.command = 'qeffDisagg.checkEnvironment';
+    this.item.command = COMMANDS.checkEnvironment;
     this.item.text = '$(server-process) QEff';
     this.item.tooltip = vscode.l10n.t('QEfficient environment: not probed yet (click to check)');
   }
@@ -78,11 +79,19 @@ export class EnvironmentStatus implements vscode.Disposable {
       `- Compiler: ${p?.compiler.path ?? 'not found'}`,
       `- SDK: ${p && Object.keys(p.sdk).length ? Object.entries(p.sdk).map(([k, v]) => `${k} ${v}`).join(', ') : 'not found'}`,
       `- Devices: ${p?.devices.available ? p.devices.count : 'none' + (p?.devices.error ? ` (${p.devices.error})` : '')}`,
-      `- Target version for the rules: ${vscode.workspace.getConfiguration('qeffDisagg').get('qefficientVersion') || 'detected/latest'}`,
+      `- Target version for the rules: ${targetText(targetVersionInfo())} (a config's own qefficientVersion wins)`,
       ...(p?.missing.length ? ['', '### Missing', ...p.missing.map(m => `- ${m}`)] : []),
     ];
     return lines.join('\n');
   }
 
   dispose(): void { this.item.dispose(); }
+}
+
+function targetText(t: ReturnType<typeof targetVersionInfo>): string {
+  switch (t.source) {
+    case 'setting': return `${t.version} (from the setting qeffDisagg.qefficientVersion)`;
+    case 'detected': return `${t.version} (the detected QEfficient)`;
+    case 'latest': return 'the latest, upstream main (no setting, no QEfficient detected)';
+  }
 }

@@ -3,7 +3,8 @@
 import * as vscode from 'vscode';
 import { buildPlan } from '../../core/plan';
 import { stageScript } from '../../core/pythonScript';
-import type { Step } from '../../core/runnerProtocol';
+import { COMMANDS } from '../../core/commandIds';
+import { STEPS, type Step } from '../../core/runnerProtocol';
 import type { StageKey } from '../../core/types';
 import { checkOptions, isConfigDocument } from '../configDocuments';
 import { EnvironmentStatus } from './environment';
@@ -30,7 +31,7 @@ export function registerRunner(context: vscode.ExtensionContext, recheckConfigs:
   const taskProvider = new QeffTaskProvider(driverPath, runs, context.workspaceState);
   const cmd = (id: string, fn: (...args: never[]) => unknown) => vscode.commands.registerCommand(id, fn);
 
-  const runCommand = (steps: Step[], allStages: boolean) => async (uri?: vscode.Uri) => {
+  const runCommand = (steps: readonly Step[], allStages: boolean) => async (uri?: vscode.Uri) => {
     if (refuseIfUntrusted()) return [];
     const config = await pickConfig(uri);
     if (!config) return [];
@@ -51,13 +52,13 @@ export function registerRunner(context: vscode.ExtensionContext, recheckConfigs:
 
   context.subscriptions.push(
     runs, manual, env,
-    cmd('qeffDisagg.export', runCommand(['export'], false)),
-    cmd('qeffDisagg.compile', runCommand(['compile'], false)),
-    cmd('qeffDisagg.exportAndCompile', runCommand(['export', 'compile'], true)),
-    cmd('qeffDisagg.cancel', () => runs.cancel()),
-    cmd('qeffDisagg.showOutput', () => runs.channel.show()),
-    cmd('qeffDisagg.selectInterpreter', async () => { await selectInterpreter(); await env.probe(true); }),
-    cmd('qeffDisagg.checkEnvironment', async () => {
+    cmd(COMMANDS.export, runCommand(['export'], false)),
+    cmd(COMMANDS.compile, runCommand(['compile'], false)),
+    cmd(COMMANDS.exportAndCompile, runCommand(STEPS, true)),
+    cmd(COMMANDS.cancel, () => runs.cancel()),
+    cmd(COMMANDS.showOutput, () => runs.channel.show()),
+    cmd(COMMANDS.selectInterpreter, async () => { await selectInterpreter(); await env.probe(true); }),
+    cmd(COMMANDS.checkEnvironment, async () => {
       if (refuseIfUntrusted()) return undefined;
       await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking the QEfficient environment…') },
         () => env.probe(true));
@@ -69,7 +70,7 @@ export function registerRunner(context: vscode.ExtensionContext, recheckConfigs:
         .then(c => { if (c) void vscode.env.clipboard.writeText(report); });
       return report;
     }),
-    cmd('qeffDisagg.showScript', async (uri?: vscode.Uri, stage?: StageKey) => {
+    cmd(COMMANDS.showScript, async (uri?: vscode.Uri, stage?: StageKey) => {
       const config = await pickConfig(uri);
       if (!config) return undefined;
       const stages = stage ? [stage] : await pickStage(config);
@@ -81,9 +82,9 @@ export function registerRunner(context: vscode.ExtensionContext, recheckConfigs:
       await vscode.window.showTextDocument(shown, { preview: true });
       return script;
     }),
-    cmd('qeffDisagg.copyCompileCommand', withManual(c => manual.copy(c))),
-    cmd('qeffDisagg.runCompileCommand', withManual(c => { if (!refuseIfUntrusted()) manual.runInTerminal(c); })),
-    cmd('qeffDisagg.saveCompileCommand', withManual(c => manual.saveScript(c))),
+    cmd(COMMANDS.copyCompileCommand, withManual(c => manual.copy(c))),
+    cmd(COMMANDS.runCompileCommand, withManual(c => { if (!refuseIfUntrusted()) manual.runInTerminal(c); })),
+    cmd(COMMANDS.saveCompileCommand, withManual(c => manual.saveScript(c))),
     vscode.tasks.registerTaskProvider(TASK_TYPE, taskProvider),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void env.probe()),
   );

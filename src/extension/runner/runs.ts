@@ -2,6 +2,7 @@
 // phase, output streamed into the "QEfficient Disaggregated: Runs" channel, and the outcome reported.
 import * as vscode from 'vscode';
 import { shellJoin } from '../../core/compileCommand';
+import { COMMANDS, RUNNING_CONTEXT } from '../../core/commandIds';
 import type { Step } from '../../core/runnerProtocol';
 import type { StageKey } from '../../core/types';
 import type { ManualCommands } from './manualCommands';
@@ -20,14 +21,14 @@ export class Runs implements vscode.Disposable {
   cancel(): void { this.current?.cancel(); }
 
   /** Runs the steps in order for each stage; stops at the first failure (a manual compile ends only its stage). */
-  async run(configUri: vscode.Uri, stages: StageKey[], steps: Step[]): Promise<Outcome[]> {
+  async run(configUri: vscode.Uri, stages: StageKey[], steps: readonly Step[]): Promise<Outcome[]> {
     if (this.current) {
       void vscode.window.showWarningMessage(vscode.l10n.t('A qeff-disagg run is in progress: cancel it first.'));
       return [];
     }
     const cts = new vscode.CancellationTokenSource();
     this.current = cts;
-    await vscode.commands.executeCommand('setContext', 'qeffDisagg.isRunning', true);
+    await vscode.commands.executeCommand('setContext', RUNNING_CONTEXT, true);
     const outcomes: Outcome[] = [];
     try {
       await vscode.window.withProgress({
@@ -55,7 +56,7 @@ export class Runs implements vscode.Disposable {
       this.output.flush();
       this.current = undefined;
       cts.dispose();
-      await vscode.commands.executeCommand('setContext', 'qeffDisagg.isRunning', false);
+      await vscode.commands.executeCommand('setContext', RUNNING_CONTEXT, false);
     }
     return outcomes;
   }
@@ -100,7 +101,7 @@ export class Runs implements vscode.Disposable {
         // Not awaited: the run is over whether or not the user answers the notification.
         void vscode.window.showErrorMessage(o.message, ...buttons).then(choice => {
           if (choice === showOutput) this.channel.show(true);
-          if (choice === select) void vscode.commands.executeCommand('qeffDisagg.selectInterpreter');
+          if (choice === select) void vscode.commands.executeCommand(COMMANDS.selectInterpreter);
           if (choice === copy && argv) void vscode.env.clipboard.writeText(shellJoin(argv));
         });
         return;

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { checkText } from '../../core/check';
 import { buildPlan } from '../../core/plan';
-import type { DriverEvent, RunRequest, Step } from '../../core/runnerProtocol';
+import { EXIT, type DriverEvent, type RunRequest, type Step } from '../../core/runnerProtocol';
 import type { StageKey } from '../../core/types';
 import { startDriver, type DriverResult } from '../../node/driverProcess';
 import { checkOptions } from '../configDocuments';
@@ -34,7 +34,6 @@ export type Outcome =
   /** argv: the compiler command, when the compiler itself failed (it can be copied). */
   | { kind: 'failed'; message: string; noQefficient?: boolean; noPython?: boolean; argv?: string[]; qpcDir?: string | null };
 
-const STAGE_NAMES: Record<StageKey, string> = { prefill: 'prefill', decode: 'decode' };
 
 /** Why a config cannot run (not local, or errors, named by code), or undefined when it can. */
 export async function refusalOf(configUri: vscode.Uri): Promise<string | undefined> {
@@ -94,14 +93,14 @@ function outcomeOf(r: DriverResult, python: string, stage: StageKey, step: Step)
   const manual = find('manual_compile');
   if (manual) return { kind: 'manual', argv: manual.argv, qpcDir: manual.qpcDir };
   const exported = find('exported');
-  if (r.exitCode === 0 && exported && step === 'export') return { kind: 'exported', onnxPath: exported.onnxPath, reused: exported.reused === true };
+  if (r.exitCode === EXIT.ok && exported && step === 'export') return { kind: 'exported', onnxPath: exported.onnxPath, reused: exported.reused === true };
   const compiled = find('compiled');
-  if (r.exitCode === 0 && compiled) return { kind: 'compiled', qpcPath: compiled.qpcPath, onnxPath: compiled.onnxPath };
+  if (r.exitCode === EXIT.ok && compiled) return { kind: 'compiled', qpcPath: compiled.qpcPath, onnxPath: compiled.onnxPath };
   const error = find('error');
-  if (error?.kind === 'no_qefficient' || r.exitCode === 4) {
+  if (error?.kind === 'no_qefficient' || r.exitCode === EXIT.noQefficient) {
     return { kind: 'failed', noQefficient: true, message: vscode.l10n.t('QEfficient is not installed for {0}: install it in that environment or select another interpreter.', python) };
   }
-  const what = `${STAGE_NAMES[stage]} ${step}`;
+  const what = `${stage} ${step}`;
   if (error?.kind === 'compile_failed' && error.argv) {
     return { kind: 'failed', message: vscode.l10n.t('The {0} failed: {1}', what, error.message.split('\n')[0]), argv: error.argv, qpcDir: error.qpcDir ?? null };
   }

@@ -2,7 +2,7 @@
 // same stage runner, in a pseudoterminal that streams the output, captures the manual compile command,
 // and kills the process tree when the task is terminated.
 import * as vscode from 'vscode';
-import type { Step } from '../../core/runnerProtocol';
+import { EXIT, STEPS, type Step } from '../../core/runnerProtocol';
 import type { StageKey } from '../../core/types';
 import type { Runs } from './runs';
 import { execEnvRefusal } from './execEnvConfirm';
@@ -22,7 +22,7 @@ export class QeffTaskProvider implements vscode.TaskProvider {
       const folder = vscode.workspace.getWorkspaceFolder(uri);
       const rel = folder ? vscode.workspace.asRelativePath(uri, false) : uri.fsPath;
       for (const stage of ['prefill', 'decode'] as const) {
-        for (const step of ['export', 'compile'] as const) {
+        for (const step of STEPS) {
           tasks.push(this.build({ type: TASK_TYPE, config: rel, stage, step }, folder ?? vscode.TaskScope.Workspace));
         }
       }
@@ -66,7 +66,7 @@ class StageTaskTerminal implements vscode.Pseudoterminal {
       const refusal = !vscode.workspace.isTrusted ? untrustedMessage() : await execEnvRefusal(this.state, this.config, [this.d.stage]);
       if (refusal) {
         this.writer.fire(`[qeff-disagg] ${refusal}\r\n`);
-        this.closer.fire(1);
+        this.closer.fire(EXIT.failed);
         return;
       }
       const outcome = await runStage({
@@ -77,7 +77,7 @@ class StageTaskTerminal implements vscode.Pseudoterminal {
       const ok = outcome.kind === 'exported' || outcome.kind === 'compiled';
       this.writer.fire(`\r\n[qeff-disagg] ${outcome.kind}${'message' in outcome ? ': ' + outcome.message : ''}\r\n`);
       await this.runs.report(this.config, this.d.stage, this.d.step, outcome);
-      this.closer.fire(ok ? 0 : outcome.kind === 'manual' ? 3 : 1);
+      this.closer.fire(ok ? EXIT.ok : outcome.kind === 'manual' ? EXIT.manualCompile : EXIT.failed);
     })();
   }
 

@@ -5,9 +5,10 @@ import * as vscode from 'vscode';
 import { initialState, stateFromText, WIZARD_VIEW_TYPE } from '../../core/wizard';
 import { isConfigDocument, targetVersion } from '../configDocuments';
 import { defaultFolder, WizardPanel } from './wizardPanel';
+import { COMMANDS } from '../../core/commandIds';
 
-export const NEW_CONFIG_COMMAND = 'qeffDisagg.newConfig';
-export const EDIT_IN_WIZARD_COMMAND = 'qeffDisagg.editInWizard';
+export const NEW_CONFIG_COMMAND = COMMANDS.newConfig;
+export const EDIT_IN_WIZARD_COMMAND = COMMANDS.editInWizard;
 
 /** The folder a command was invoked on (explorer context menu), if it is a local folder. */
 async function folderOf(uri: unknown): Promise<string | undefined> {

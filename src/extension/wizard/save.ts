@@ -10,8 +10,9 @@ import { configValues, editText, fileNameProblem, renderNewConfig, type HostMess
 import { existingAt } from '../../node/safeWrite';
 import { targetVersion } from '../configDocuments';
 import { log } from '../log';
+import { COMMANDS } from '../../core/commandIds';
 
-export const EXPORT_AND_COMPILE = 'qeffDisagg.exportAndCompile';
+export const EXPORT_AND_COMPILE = COMMANDS.exportAndCompile;
 
 type Saved = Extract<HostMessage, { type: 'saved' }>;
 

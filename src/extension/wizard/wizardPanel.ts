@@ -118,6 +118,12 @@ export class WizardPanel implements vscode.Disposable {
 
   /** One message from the webview; anything that does not match the schema is ignored. */
   async receive(raw: unknown): Promise<void> {
+    if (isReadyWithStaleState(raw)) {
+      // A state kept by another version of the extension fails the schema: answer with a fresh start (the
+      // webview waits for this init), rather than ignoring the ready.
+      log().info('wizard: the kept state does not match this version; starting afresh');
+      raw = { type: 'ready' };
+    }
     if (!isWebviewMessage(raw)) {
       this.ignored++;
       log().warn(`wizard: ignored a message that does not match schemas/wizard-messages.schema.json (${typeof raw === 'object' && raw && 'type' in raw ? String((raw as { type: unknown }).type).slice(0, 40) : typeof raw})`);
@@ -201,4 +207,11 @@ function folderUri(folder: string): vscode.Uri | undefined {
 export function defaultFolder(): string {
   const local = vscode.workspace.workspaceFolders?.find(f => f.uri.scheme === 'file');
   return local ? local.uri.fsPath : (process.env.HOME ?? process.env.USERPROFILE ?? '/');
+}
+
+/** `{ type: "ready", state }` whose state alone fails the schema (a state kept by another version). */
+function isReadyWithStaleState(raw: unknown): boolean {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return false;
+  const { type, state, ...rest } = raw as Record<string, unknown>;
+  return type === 'ready' && state !== undefined && !Object.keys(rest).length && !isWebviewMessage(raw) && isWebviewMessage({ type });
 }

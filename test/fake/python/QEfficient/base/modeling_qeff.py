@@ -2,12 +2,13 @@
 # here (no registry with torch/QEfficient is reachable). It reproduces only what the qeff-disagg runner
 # touches: the public signatures of QEFFAutoModelForCausalLM (1.21 and 1.22+), the environment variables read
 # at export time, the ONNX/QPC folder layout under QEFF_HOME, the compiler command order and the exact
-# "Compilation failed!" RuntimeError, as documented in /work/shared/reference/qefficient-api.md.
+# "Compilation failed!" RuntimeError, each as upstream has it on the release/v1.21.x and v1.22.x branches
+# (the file and version are named where each behaviour is implemented).
 # It traces nothing and compiles nothing. Never ship it; it lives under test/ only.
 """QEFFBaseModel._compile (upstream: QEfficient/base/modeling_qeff.py): builds the qaic-compile command in the
-upstream order (qefficient-api.md §3.1), writes specializations.json and custom_io.yaml into
+upstream order (QEfficient/base/modeling_qeff.py _compile, release/v1.22.8.0), writes specializations.json and custom_io.yaml into
 <compile_dir or onnx dir>/qpc-<hash16>/, runs the compiler with subprocess.run(capture_output=True, check=True)
-and turns a CalledProcessError into the upstream RuntimeError("Compilation failed!...") (§3.3)."""
+and turns a CalledProcessError into the upstream RuntimeError("Compilation failed!...") of the same function."""
 import hashlib
 import json
 import os

@@ -2,7 +2,8 @@
 # here (no registry with torch/QEfficient is reachable). It reproduces only what the qeff-disagg runner
 # touches: the public signatures of QEFFAutoModelForCausalLM (1.21 and 1.22+), the environment variables read
 # at export time, the ONNX/QPC folder layout under QEFF_HOME, the compiler command order and the exact
-# "Compilation failed!" RuntimeError, as documented in /work/shared/reference/qefficient-api.md.
+# "Compilation failed!" RuntimeError, each as upstream has it on the release/v1.21.x and v1.22.x branches
+# (the file and version are named where each behaviour is implemented).
 # It traces nothing and compiles nothing. Never ship it; it lives under test/ only.
 """QEFFAutoModelForCausalLM (upstream: QEfficient/transformers/models/modeling_auto.py), GPT-OSS only.
 
@@ -158,7 +159,7 @@ class QEFFAutoModelForCausalLM(QEFFBaseModel):
             return self._export(export_dir, prefill_only, prefill_seq_len, kwargs, extras)
 
     def _blocking_export_seq_len(self, prefill_seq_len):
-        """get_seq_len_and_handle_specialized_prefill_model (qefficient-api.md §2.4)."""
+        """get_seq_len_and_handle_specialized_prefill_model (transformers/models/modeling_auto.py, release/v1.22.8.0)."""
         block = constants.GPT_OSS_PREFILL_Q_BLOCK_SIZE
         if constants.API == "1.21":
             num_q_blocks = os.environ.get("NUM_Q_BLOCKS")
@@ -424,7 +425,7 @@ class QEFFAutoModelForCausalLM(QEFFBaseModel):
         onnx_path = a["onnx_path"]
         if onnx_path is None:
             if self.onnx_path is not None and (constants.API == "1.21" or self._weights_offloaded):
-                onnx_path = self.onnx_path  # upstream silently reuses the previous ONNX here (§1.5)
+                onnx_path = self.onnx_path  # upstream silently reuses the previous ONNX here (_compile, base/modeling_qeff.py, release/v1.21.6)
             else:
                 export_kwargs = {
                     "prefill_only": bool(prefill_only),
