@@ -18,12 +18,11 @@ export function registerComponents(): void {
   );
 }
 
-/** A form control: its element (to place in the page), its value, and focus. */
+/** A form control: its element (to place in the page), its shown value, and focus. */
 export interface Control<T> {
   el: HTMLElement;
   /** The element that takes the keyboard focus. */
   focusTarget: HTMLElement;
-  get(): T;
   /** Sets the shown value without reporting a change. */
   set(value: T): void;
   setDisabled(disabled: boolean): void;
@@ -34,8 +33,9 @@ export interface Option { value: string; label: string }
 
 interface Base { id: string; label: string; describedBy?: string }
 
-type ValueElement = HTMLElement & { value: string; disabled: boolean };
-type CheckElement = HTMLElement & { checked: boolean; disabled: boolean };
+type ToolkitElement = HTMLElement & { disabled: boolean };
+type ValueElement = ToolkitElement & { value: string };
+type CheckElement = ToolkitElement & { checked: boolean };
 
 function el<T extends HTMLElement>(tag: string, attrs: Record<string, string | undefined> = {}): T {
   const e = document.createElement(tag) as T;
@@ -55,35 +55,35 @@ function guarded<T>(read: () => T, report: (v: T) => void): { fire: () => void; 
   };
 }
 
-export function textField(o: Base & { value: string; placeholder?: string; onInput: (v: string) => void; size?: number }): Control<string> {
-  const f = el<ValueElement>('vscode-text-field', { id: o.id, placeholder: o.placeholder, 'aria-describedby': o.describedBy, size: o.size ? String(o.size) : undefined });
-  f.value = o.value;
-  f.textContent = o.label;
-  const g = guarded(() => f.value, o.onInput);
-  f.addEventListener('input', g.fire);
-  f.addEventListener('change', g.fire);
+/**
+ * The Control of a toolkit element whose shown value is read by `read` and written by `write`: changes by
+ * the user are reported (on `events`), values set from code are not. Invalid is our own class and
+ * aria-invalid on the element; wizard.css styles the class, never the toolkit's parts.
+ */
+function valueControl<T>(host: HTMLElement, target: ToolkitElement, read: () => T, write: (v: T) => void,
+  report: (v: T) => void, events: readonly string[]): Control<T> {
+  const g = guarded(read, report);
+  for (const e of events) target.addEventListener(e, g.fire);
   return {
-    el: f, focusTarget: f,
-    get: () => f.value,
-    set: v => { if (f.value !== v) { g.sync(v); f.value = v; } },
-    setDisabled: d => { f.disabled = d; },
-    setInvalid: i => { f.classList.toggle('invalid', i); f.setAttribute('aria-invalid', String(i)); },
+    el: host, focusTarget: target,
+    set: v => { if (read() !== v) { g.sync(v); write(v); } },
+    setDisabled: d => { target.disabled = d; },
+    setInvalid: i => { target.classList.toggle('invalid', i); target.setAttribute('aria-invalid', String(i)); },
   };
 }
 
+export function textField(o: Base & { value: string; placeholder?: string; onInput: (v: string) => void; size?: number }): Control<string> {
+  const f = el<ValueElement>('vscode-text-field', { id: o.id, class: 'qd-control qd-text', placeholder: o.placeholder, 'aria-describedby': o.describedBy, size: o.size ? String(o.size) : undefined });
+  f.value = o.value;
+  f.textContent = o.label;
+  return valueControl(f, f, () => f.value, v => { f.value = v; }, o.onInput, ['input', 'change']);
+}
+
 export function checkbox(o: Base & { checked: boolean; onChange: (v: boolean) => void }): Control<boolean> {
-  const c = el<CheckElement>('vscode-checkbox', { id: o.id, 'aria-describedby': o.describedBy });
+  const c = el<CheckElement>('vscode-checkbox', { id: o.id, class: 'qd-control qd-check', 'aria-describedby': o.describedBy });
   c.checked = o.checked;
   c.textContent = o.label;
-  const g = guarded(() => c.checked, o.onChange);
-  c.addEventListener('change', g.fire);
-  return {
-    el: c, focusTarget: c,
-    get: () => c.checked,
-    set: v => { if (c.checked !== v) { g.sync(v); c.checked = v; } },
-    setDisabled: d => { c.disabled = d; },
-    setInvalid: i => { c.classList.toggle('invalid', i); c.setAttribute('aria-invalid', String(i)); },
-  };
+  return valueControl(c, c, () => c.checked, v => { c.checked = v; }, o.onChange, ['change']);
 }
 
 /** A select with a visible label above it (the toolkit's dropdown has no label slot). */
@@ -91,7 +91,7 @@ export function dropdown(o: Base & { value: string; options: Option[]; onChange:
   const wrap = el<HTMLDivElement>('div', { class: 'dropdown-field' });
   const label = el<HTMLLabelElement>('label', { for: o.id, id: `${o.id}-label` });
   label.textContent = o.label;
-  const d = el<ValueElement>('vscode-dropdown', { id: o.id, position: 'below', 'aria-labelledby': `${o.id}-label`, 'aria-describedby': o.describedBy });
+  const d = el<ValueElement>('vscode-dropdown', { id: o.id, class: 'qd-control qd-select', position: 'below', 'aria-labelledby': `${o.id}-label`, 'aria-describedby': o.describedBy });
   for (const opt of o.options) {
     const option = el<ValueElement>('vscode-option', { value: opt.value });
     option.textContent = opt.label;
@@ -99,20 +99,12 @@ export function dropdown(o: Base & { value: string; options: Option[]; onChange:
     d.appendChild(option);
   }
   d.value = o.value;
-  const g = guarded(() => d.value, o.onChange);
-  d.addEventListener('change', g.fire);
   wrap.append(label, d);
-  return {
-    el: wrap, focusTarget: d,
-    get: () => d.value,
-    set: v => { if (d.value !== v) { g.sync(v); d.value = v; } },
-    setDisabled: dis => { d.disabled = dis; },
-    setInvalid: i => { d.classList.toggle('invalid', i); d.setAttribute('aria-invalid', String(i)); },
-  };
+  return valueControl(wrap, d, () => d.value, v => { d.value = v; }, o.onChange, ['change']);
 }
 
 export function radioGroup(o: Base & { value: string; options: Option[]; onChange: (v: string) => void; vertical?: boolean }): Control<string> {
-  const g0 = el<ValueElement>('vscode-radio-group', { id: o.id, orientation: o.vertical ? 'vertical' : 'horizontal', 'aria-describedby': o.describedBy });
+  const g0 = el<ValueElement>('vscode-radio-group', { id: o.id, class: 'qd-control qd-radios', orientation: o.vertical ? 'vertical' : 'horizontal', 'aria-describedby': o.describedBy });
   const label = el<HTMLLabelElement>('label', { slot: 'label' });
   label.textContent = o.label;
   g0.appendChild(label);
@@ -122,15 +114,7 @@ export function radioGroup(o: Base & { value: string; options: Option[]; onChang
     if (opt.value === o.value) r.setAttribute('checked', '');
     g0.appendChild(r);
   }
-  const g = guarded(() => g0.value, o.onChange);
-  g0.addEventListener('change', g.fire);
-  return {
-    el: g0, focusTarget: g0,
-    get: () => g0.value,
-    set: v => { if (g0.value !== v) { g.sync(v); g0.value = v; } },
-    setDisabled: d => { g0.disabled = d; },
-    setInvalid: i => { g0.classList.toggle('invalid', i); g0.setAttribute('aria-invalid', String(i)); },
-  };
+  return valueControl(g0, g0, () => g0.value, v => { g0.value = v; }, o.onChange, ['change']);
 }
 
 export function button(o: { id?: string; label: string; appearance?: 'primary' | 'secondary'; title?: string; onClick: () => void }): Control<void> {
@@ -139,7 +123,6 @@ export function button(o: { id?: string; label: string; appearance?: 'primary' |
   b.addEventListener('click', () => { if (!b.disabled) o.onClick(); });
   return {
     el: b, focusTarget: b,
-    get: () => undefined,
     set: () => undefined,
     setDisabled: d => { b.disabled = d; },
     setInvalid: () => undefined,
@@ -159,7 +142,7 @@ export function tabs(id: string, entries: { id: string; label: string; content: 
     panels.appendChild(tab);
   }
   for (const e of entries) {
-    const view = el<HTMLElement>('vscode-panel-view', { id: `${e.id}-view` });
+    const view = el<HTMLElement>('vscode-panel-view', { id: `${e.id}-view`, class: 'qd-tab-panel' });
     view.appendChild(e.content);
     panels.appendChild(view);
   }

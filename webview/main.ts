@@ -99,9 +99,8 @@ class WizardApp {
     window.addEventListener('message', e => this.onHost(e.data as HostMessage));
     const saved = vscodeApi.getState() as { state?: WizardState } | undefined;
     const state = saved?.state?.schemaVersion === 1 ? saved.state : undefined;
+    // One ready: the host answers it with init, a fresh one when the kept state is from another version.
     post(state ? { type: 'ready', state } : { type: 'ready' });
-    // A saved state from another version of the extension fails its schema and is ignored: start afresh.
-    if (state) setTimeout(() => { if (!this.state) post({ type: 'ready' }); }, 3000);
   }
 
   // ---- Messages from the extension ------------------------------------------------------------------------
