@@ -2,11 +2,10 @@
 // after a reload or when the tab is shown again), and on every change the core's own check of the config
 // the wizard would write, each diagnostic shown beside the field it concerns. Files the check needs (NPI
 // files, a local model's config.json) come from the extension, which alone touches the file system.
-import { familyFromModelId } from '../src/core/family';
 import type { Diagnostic, Mode, StageKey } from '../src/core/types';
 import {
   analyse, applyChange, isBoolParam, markSaved, isRelevant, kvText, MODE_FACTS, MODES_OF, naturalDecode, paramField, stageKeys,
-  stageKv, STEPS, type Analysis, type FileCache, type HostMessage, type ModeFacts, type ParamName, type WebviewMessage,
+  effectiveFamily, stageKv, stepIndex, STEPS, type Analysis, type FileCache, type HostMessage, type ModeFacts, type ParamName, type WebviewMessage,
   type WizardChange, type WizardState,
 } from '../src/core/wizard';
 import { button, checkbox, divider, dropdown, radioGroup, registerComponents, tabs, textField, type Control } from './components';
@@ -32,11 +31,11 @@ function post(m: WebviewMessage): void {
 
 /** The step a field is shown in. */
 function stepOfField(field: string): number {
-  if (field === 'model' || field === 'family' || field === 'qefficientVersion' || field === 'modelSource') return 0;
-  if (field === 'stages') return 1;
-  if (field.endsWith('.mode')) return 2;
-  if (field === 'fileName' || field === 'folder') return 4;
-  return 3;
+  if (field === 'model' || field === 'family' || field === 'qefficientVersion' || field === 'modelSource') return stepIndex('model');
+  if (field === 'stages') return stepIndex('stages');
+  if (field.endsWith('.mode')) return stepIndex('modes');
+  if (field === 'fileName' || field === 'folder') return stepIndex('review');
+  return stepIndex('parameters');
 }
 
 /** Whether the wizard shows a field for this state (else its diagnostics are listed with their JSON path). */
@@ -204,9 +203,7 @@ class WizardApp {
   }
 
   private family() {
-    const s = this.state!;
-    if (s.family !== 'auto') return s.family;
-    return this.analysis?.inferredFamily ?? familyFromModelId(s.model);
+    return effectiveFamily(this.state!, this.analysis?.inferredFamily);
   }
 
   // ---- Rendering ---------------------------------------------------------------------------------------------
@@ -484,10 +481,9 @@ class WizardApp {
       else cell.el.textContent = `KV cache (${family}, ${mode}, ${s[cell.stage].mxint8_kv_cache ? 'mxint8' : 'fp16'}): ${kv.perSlot} per slot × ${kv.slots} slot${kv.slots === 1 ? '' : 's'} = ${kv.total}. ${kv.lengths[0].toUpperCase()}${kv.lengths.slice(1)}.`;
     }
     if (this.familyNote) {
-      const inferred = this.analysis?.inferredFamily ?? familyFromModelId(s.model);
-      const eff = this.family();
+      const eff = this.family(); // with family "auto": the inferred one
       this.familyNote.textContent = s.family === 'auto'
-        ? (inferred ? `Inferred: ${inferred}. ${FAMILY_HELP[inferred]}` : 'Not recognised from the model yet: enter a gpt-oss model or choose the family.')
+        ? (eff ? `Inferred: ${eff}. ${FAMILY_HELP[eff]}` : 'Not recognised from the model yet: enter a gpt-oss model or choose the family.')
         : (eff ? FAMILY_HELP[eff] : '');
     }
   }
@@ -559,10 +555,10 @@ class WizardApp {
     const add = (sev: string) => { if (sev === 'error') errors++; else if (sev === 'warning') warnings++; };
     for (const [field, ds] of Object.entries(a.mapped.byField)) {
       if (field === 'model' && this.modelPending()) continue;
-      const at = isShown(s, field) ? stepOfField(field) : 4;
+      const at = isShown(s, field) ? stepOfField(field) : stepIndex('review');
       if (at === step) ds.forEach(d => add(d.severity));
     }
-    if (step === 4) {
+    if (step === stepIndex('review')) {
       a.mapped.general.forEach(g => add(g.diagnostic.severity));
       a.problems.forEach(() => add('error'));
     }

@@ -7,24 +7,26 @@ import { RuleContext, type Rule, type RuleDiagnostic } from './ruleContext';
 import { ruleInfo } from './ruleRegistry';
 import { cclRules } from './rules/ccl';
 import { continuousBatchingRules } from './rules/continuousBatching';
-import { decodeRules } from './rules/decode';
 import { environmentRules } from './rules/environment';
 import { execEnvRules } from './rules/execEnv';
-import { generalRules } from './rules/general';
+import { compileKwargRules } from './rules/compileKwargs';
+import { contextLengthRules } from './rules/contextLength';
+import { hardwareRules } from './rules/hardware';
 import { modeRules } from './rules/mode';
 import { pairingRules } from './rules/pairing';
 import { prefillBlockingRules } from './rules/prefillBlocking';
 import { prefillChunkingRules } from './rules/prefillChunking';
 import { pythonValueRules } from './rules/pythonValues';
-import { structureRules } from './rules/structure';
+import { misplacedKwargRules } from './rules/misplacedKwargs';
+import { modelFamilyRules } from './rules/modelFamily';
 import { subfunctionsNpiRules } from './rules/subfunctionsNpi';
 import { schemaDiagnostics } from './schemaCheck';
 import type { CheckOptions, Diagnostic } from './types';
 
 const RULES: Rule[] = [
-  structureRules, modeRules, continuousBatchingRules, prefillBlockingRules, prefillChunkingRules,
-  environmentRules, decodeRules, subfunctionsNpiRules, pairingRules, generalRules, cclRules,
-  pythonValueRules, execEnvRules,
+  modelFamilyRules, modeRules, continuousBatchingRules, prefillBlockingRules, prefillChunkingRules,
+  environmentRules, misplacedKwargRules, subfunctionsNpiRules, pairingRules, contextLengthRules, hardwareRules,
+  compileKwargRules, cclRules, pythonValueRules, execEnvRules,
 ];
 
 const MAX_PARSE_DIAGNOSTICS = 100;

@@ -169,17 +169,17 @@ suite('language features', () => {
     }
   });
   test('source.fixAll.qeffDisagg applies every safe fix of the file in one edit', async () => {
-    const doc = await openConfig('fixall.qeff.json', '{\n  "model": "openai/gpt-oss-20b",\n  "prefill": { "mode": "chunking", "from_pretrained": { "continous_batching": true }, "compile": { "prefill_seq_len": 128, "ctx_len": 4096, "kv_cache_batch_size": 4, "use_onnx_subfunctions": true } },\n  "decode": { "mode": "full-kv", "from_pretrained": { "continous_batching": true }, "compile": { "ctx_len": 4096, "full_batch_size": 4, "kv_cache_batch_size": 4 } }\n}\n');
-    await diagnosticsWhere(doc, 'two CB-05', d => d.filter(x => codeOf(x) === 'QEFF-CB-05').length === 2);
+    // A fixture file (on disk before the window opened): no reload from disk races the edit.
+    const doc = await openConfig('mistakes.qeff.json');
+    await diagnosticsWhere(doc, 'CB-05', d => d.some(x => codeOf(x) === 'QEFF-CB-05'));
     const whole = new vscode.Range(0, 0, doc.lineCount, 0);
     const actions = await vscode.commands.executeCommand('vscode.executeCodeActionProvider', doc.uri, whole, 'source.fixAll.qeffDisagg');
     const fixAll = actions.filter(a => a.kind && a.kind.value === 'source.fixAll.qeffDisagg');
     assert.strictEqual(fixAll.length, 1, `actions: ${actions.map(a => `${a.kind && a.kind.value} ${a.title}`).join(', ')}`);
     assert.ok(await vscode.workspace.applyEdit(fixAll[0].edit));
+    assert.match(doc.getText(), /"continuous_batching": true/);
     await diagnosticsWhere(doc, 'no CB-05 left', d => d.length > 0 && !d.some(x => codeOf(x) === 'QEFF-CB-05'));
-    assert.strictEqual((doc.getText().match(/"continuous_batching": true/g) || []).length, 2);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-    fs.rmSync(path.join(ws(), 'fixall.qeff.json'), { force: true });
   });
 
   test('a pairing diagnostic points at the prefill value it compares with (related information)', async () => {

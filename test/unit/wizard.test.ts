@@ -10,7 +10,7 @@ import { checkText } from '../../src/core/check';
 import type { Diagnostic, Family, FileHost, Mode } from '../../src/core/types';
 import {
   analyse, applyChange, configText, configValues, editText, initialState, mapDiagnostics, markSaved, paramField, renderNewConfig,
-  stageKv, stateFromText, valueAt, type WizardChange, type WizardState,
+  stageKv, stateFromText, stepIndex, STEPS, valueAt, type WizardChange, type WizardState,
 } from '../../src/core/wizard';
 import validateMessage from '../../src/extension/wizard/generated/validateMessage.js';
 
@@ -358,4 +358,12 @@ describe('the messages from the webview (schemas/wizard-messages.schema.json)', 
       { type: 'log', level: 'warn', message: 'x'.repeat(2001) },
     ]) assert.equal(valid(m), false, JSON.stringify(m)?.slice(0, 200));
   });
+});
+
+test('the message schema allows exactly the wizard\'s steps (its maximum is the last step index)', () => {
+  const schema = JSON.parse(readFileSync(join(repoRoot(), 'schemas', 'wizard-messages.schema.json'), 'utf8'));
+  const step = schema.definitions.state.properties.step;
+  assert.equal(step.minimum, 0);
+  assert.equal(step.maximum, STEPS.length - 1);
+  assert.equal(stepIndex('review'), STEPS.length - 1, 'review is the last step');
 });

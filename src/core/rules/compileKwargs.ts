@@ -1,73 +1,11 @@
-// QEFF-CTX-01/02, CORES-01, DEV-01/02, LW-01, VER-01, OPT-01/02, KVP-01: kwargs every stage shares.
-import { compileInt, effectiveLengths, type StageView } from '../configView';
+// QEFF-VER-01, OPT-01/02 (compile kwarg names: of another version, misspelled, unknown) and KVP-01, LW-01
+// (kwarg values QEfficient refuses), in every stage.
+import type { StageView } from '../configView';
 import { booleanValue, prop, props, stringValue, type Prop } from '../jsonNodes';
 import { compilerFlagName, KNOWN_COMPILE_KEYS, MISSPELLED_CB } from '../knownKeys';
 import { levenshtein } from '../levenshtein';
-import { DEFAULTS, MAX_NSP_CORES, MAX_POSITION_EMBEDDINGS } from '../model';
 import type { RuleContext } from '../ruleContext';
 import { ALL_VERSION_COMPILE_KEYS, compileTakes, versionFacts, versionsTaking, VERSION_TABLE } from '../versionTable';
-
-function lengths(ctx: RuleContext, stage: StageView): void {
-  const c = compileInt(stage, 'ctx_len');
-  if (stage.key === 'prefill') {
-    const { psl, ctx: ctxLen } = effectiveLengths(stage);
-    if (ctxLen < psl && (!c.p || c.value !== undefined)) {
-      ctx.report({
-        code: 'QEFF-CTX-01', severity: 'error', node: c.p?.value ?? ctx.missingCompileKeyNode(stage), stage,
-        message: `ctx_len ${ctxLen}${c.p ? '' : ' (the default)'} is less than prefill_seq_len ${psl}: the context must hold at least one prefill chunk.`,
-      });
-    }
-  }
-  if (c.value !== undefined && c.p?.value && c.value > MAX_POSITION_EMBEDDINGS) {
-    ctx.report({
-      code: 'QEFF-CTX-02', severity: 'warning', node: c.p.value, stage,
-      message: `ctx_len ${c.value} exceeds GPT-OSS's max_position_embeddings (${MAX_POSITION_EMBEDDINGS}).`,
-    });
-  }
-}
-
-function cores(ctx: RuleContext, stage: StageView): void {
-  const c = compileInt(stage, 'num_cores');
-  if (c.value === undefined || !c.p?.value) return;
-  if (c.value < 1) {
-    ctx.report({ code: 'QEFF-CORES-01', severity: 'error', node: c.p.value, stage,
-      message: `num_cores ${c.value} is not a core count: it must be at least 1.` });
-  } else if (c.value > MAX_NSP_CORES) {
-    ctx.report({ code: 'QEFF-CORES-01', severity: 'warning', node: c.p.value, stage,
-      message: `num_cores ${c.value} is more than the 16 NSP cores a Cloud AI 100 SoC has.` });
-  }
-}
-
-function devices(ctx: RuleContext, stage: StageView): void {
-  const forbidden = prop(stage.compile, 'mdp_ts_num_devices');
-  if (forbidden) {
-    const hasNumDevices = !!prop(stage.compile, 'num_devices');
-    ctx.report({
-      code: 'QEFF-DEV-01', severity: 'error', node: forbidden.key, stage,
-      message: 'mdp_ts_num_devices duplicates a keyword compile() already passes (num_devices): QEfficient raises "TypeError: got multiple values for keyword argument \'mdp_ts_num_devices\'". Use num_devices.',
-      fixes: [hasNumDevices
-        ? ctx.fix.remove('Remove "mdp_ts_num_devices" (num_devices is set)', forbidden)
-        : ctx.fix.renameKey('Rename to "num_devices"', forbidden.key, 'num_devices')],
-    });
-  }
-  // DEV-02: mdp_num_partitions is a _compile kwarg since 1.22.0 (base/modeling_qeff.py); before, VER-01 says
-  // it is a compiler flag. _compile runs the MDP generator, which raises, only when it is > 1.
-  const parts = compileInt(stage, 'mdp_num_partitions');
-  if (parts.value !== undefined && parts.p?.value && compileTakes(ctx.view.version, 'mdp_num_partitions')) {
-    const n = compileInt(stage, 'num_devices').value ?? DEFAULTS.num_devices;
-    if (parts.value < 1) {
-      ctx.report({
-        code: 'QEFF-DEV-02', severity: 'warning', node: parts.p.value, stage,
-        message: `mdp_num_partitions ${parts.value} is ignored: QEfficient builds a pipeline partition config only when mdp_num_partitions > 1, so this compiles unpartitioned (the generator's "Invalid number of partitions" check is never reached).`,
-      });
-    } else if (parts.value > 1 && parts.value > n) {
-      ctx.report({
-        code: 'QEFF-DEV-02', severity: 'error', node: parts.p.value, stage,
-        message: `mdp_num_partitions ${parts.value} is more than num_devices ${n}: QEfficient raises "Num of partitions should be <= number of devices".`,
-      });
-    }
-  }
-}
 
 function layerwise(ctx: RuleContext, stage: StageView): void {
   // layerwise exists since 1.22.0 (modeling_auto.py); on 1.21 it is a compiler flag (VER-01) or a Hugging Face kwarg.
@@ -148,11 +86,8 @@ function kvPrefix(ctx: RuleContext, stage: StageView): void {
   }
 }
 
-export function generalRules(ctx: RuleContext): void {
+export function compileKwargRules(ctx: RuleContext): void {
   for (const stage of ctx.view.stages) {
-    lengths(ctx, stage);
-    cores(ctx, stage);
-    devices(ctx, stage);
     layerwise(ctx, stage);
     unknownKeys(ctx, stage);
     kvPrefix(ctx, stage);

@@ -1,4 +1,4 @@
-// QEFF-DEC-01/02: subfunctions in decode; retain_full_kv outside decode.
+// QEFF-DEC-01/02: a kwarg in the stage it does not belong to (subfunctions in decode; retain_full_kv in a prefill).
 import { compileBool } from '../configView';
 import type { RuleContext } from '../ruleContext';
 import { isAtLeast } from '../version';
@@ -11,7 +11,7 @@ import { isAtLeast } from '../version';
  */
 export const DECODE_SUBFUNCTIONS_CONFLICT = 'the upstream README says decode-only compilation fails with use_onnx_subfunctions=True, yet upstream\'s gpt_oss_disagg_mode_with_chunking.py example (since 1.22.0, also on main) compiles decode with use_onnx_subfunctions=True and the non-subfunction NPI';
 
-export function decodeRules(ctx: RuleContext): void {
+export function misplacedKwargRules(ctx: RuleContext): void {
   for (const stage of ctx.view.stages) {
     if (stage.key === 'decode') {
       const sub = compileBool(stage, 'use_onnx_subfunctions');

@@ -2,7 +2,7 @@
 import type { RuleContext } from '../ruleContext';
 import { FAMILIES } from '../types';
 
-export function structureRules(ctx: RuleContext): void {
+export function modelFamilyRules(ctx: RuleContext): void {
   const { view } = ctx;
   if (!view.modelProp?.value || view.model === undefined || view.family) return;
   ctx.report({

@@ -4,7 +4,7 @@ import { prop, stringValue } from '../jsonNodes';
 import { checkNpiFile, npiKind, resolveConfigRelative } from '../npiFile';
 import type { RuleContext } from '../ruleContext';
 import { isAtLeast } from '../version';
-import { DECODE_SUBFUNCTIONS_CONFLICT } from './decode';
+import { DECODE_SUBFUNCTIONS_CONFLICT } from './misplacedKwargs';
 import type { Fix } from '../types';
 import { COMMANDS } from '../commandIds';
 

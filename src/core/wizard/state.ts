@@ -61,6 +61,8 @@ export type ConfigValues = Record<string, ConfigValue>;
 
 export const STEPS = ['model', 'stages', 'modes', 'parameters', 'review'] as const;
 export type StepId = typeof STEPS[number];
+/** The index of a step (the schema's step maximum is STEPS.length - 1: test/unit/wizard.test.ts). */
+export const stepIndex = (id: StepId): number => STEPS.indexOf(id);
 
 export const MODES_OF: Record<StageKey, readonly Mode[]> = { prefill: PREFILL_MODES, decode: DECODE_MODES };
 

@@ -8,7 +8,9 @@ import { basename, resolvePath } from '../../core/paths';
 import { buildPlan } from '../../core/plan';
 import type { Fix, StageKey } from '../../core/types';
 import { checkoutRoot, UPSTREAM_NPI_DIR, upstreamNpiCandidates } from '../../core/upstreamNpi';
-import { checkOptions } from '../configDocuments';
+import { checkText } from '../../core/check';
+import { applyRuleSettings } from '../../core/ruleSettings';
+import { checkOptions, ruleSettings } from '../configDocuments';
 import { probedQefficientFile } from '../runner/environment';
 import { diagnosticKey, toWorkspaceEdit } from '../convert';
 import type { ConfigDiagnostics } from './diagnostics';
@@ -49,7 +51,8 @@ export class ConfigCodeActions implements vscode.CodeActionProvider {
   }
 
   private fixAll(doc: vscode.TextDocument): vscode.CodeAction[] {
-    const edits = fixAllEdits(this.diagnostics.reportedFor(doc) ?? []);
+    // The text as it is now (on save the debounced diagnostics may lag behind the last keystroke).
+    const edits = fixAllEdits(this.diagnostics.reportedFor(doc) ?? applyRuleSettings(checkText(doc.getText(), checkOptions(doc)), ruleSettings()));
     if (!edits.length) return [];
     const action = new vscode.CodeAction(vscode.l10n.t('Fix all safe qeff-disagg problems'), ConfigCodeActions.fixAllKind);
     action.edit = toWorkspaceEdit(doc.uri, edits);
