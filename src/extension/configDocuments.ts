@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { nodeFileHost } from '../core/nodeFileHost';
 import type { CheckOptions, FileHost } from '../core/types';
 import { readRuleSettings, type RuleSetting } from '../core/ruleSettings';
-import { targetVersionOf } from '../core/version';
+import { parseVersion, targetVersionOf } from '../core/version';
 import { log } from './log';
 
 export const CONFIG_GLOB = '**/*.qeff.json';
@@ -30,6 +30,12 @@ export function targetVersionInfo(): ReturnType<typeof targetVersionOf> {
 
 export function targetVersion(): string | undefined {
   return targetVersionInfo().version;
+}
+
+/** The target version as a new config may pin it (MAJOR.MINOR: a detected "1.22.8.0" fails the schema). */
+export function wizardVersion(): string {
+  const v = parseVersion(targetVersion());
+  return v ? `${v.major}.${v.minor}` : '';
 }
 
 /** The `qeffDisagg.rules` setting, checked against the registry; each problem is logged once per change. */

@@ -148,6 +148,24 @@ suite('wizard', () => {
     assert.strictEqual(fs.readFileSync(file, 'utf8'), mine);
   });
 
+  test('with a probed QEfficient 1.22.8.0, a new config pins 1.22 (the form the schema takes) and saves', async () => {
+    const report = await vscode.commands.executeCommand('qeffDisagg.checkEnvironment'); // the fake reports 1.22.8.0
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    assert.match(report, /- QEfficient: 1\.22\.8\.0/);
+    const w = await vscode.commands.executeCommand('qeffDisagg.newConfig');
+    const state = clone((await handshake(w)).state);
+    assert.strictEqual(state.qefficientVersion, '1.22');
+    const file = path.join(ws(), 'wizard-probed.qeff.json');
+    Object.assign(state, { model: 'openai/gpt-oss-20b', fileName: 'wizard-probed.qeff.json', fileNameTouched: true });
+    try {
+      const saved = await save(w, state);
+      assert.strictEqual(saved.ok, true, saved.message);
+      assert.match(fs.readFileSync(file, 'utf8'), /"qefficientVersion": "1\.22"/);
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+  });
+
   test('save is refused when the core finds an error, whatever the webview says', async () => {
     const w = await vscode.commands.executeCommand('qeffDisagg.newConfig');
     const state = clone((await handshake(w)).state);

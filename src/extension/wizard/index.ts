@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { initialState, stateFromText, WIZARD_VIEW_TYPE } from '../../core/wizard';
-import { isConfigDocument, targetVersion } from '../configDocuments';
+import { isConfigDocument, wizardVersion } from '../configDocuments';
 import { defaultFolder, WizardPanel } from './wizardPanel';
 import { COMMANDS } from '../../core/commandIds';
 
@@ -27,7 +27,7 @@ export function registerWizard(context: vscode.ExtensionContext): void {
     // Returns the panel, so that the extension-host tests can talk to it as the webview does.
     vscode.commands.registerCommand(NEW_CONFIG_COMMAND, async (uri?: unknown) => {
       const folder = (await folderOf(uri)) ?? defaultFolder();
-      return WizardPanel.show(extensionUri, initialState(folder, targetVersion() ?? ''));
+      return WizardPanel.show(extensionUri, initialState(folder, wizardVersion()));
     }),
     vscode.commands.registerCommand(EDIT_IN_WIZARD_COMMAND, async (uri?: unknown) => {
       const target = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;

@@ -7,7 +7,7 @@ import {
   analyse, initialState, WIZARD_VIEW_TYPE, type FileCache, type HostMessage, type InitMessage, type WebviewMessage,
   type WizardState,
 } from '../../core/wizard';
-import { targetVersion } from '../configDocuments';
+import { targetVersion, wizardVersion } from '../configDocuments';
 import { log } from '../log';
 import validateMessage from './generated/validateMessage.js';
 import { FileGrants, readFilesForWebview, relativeTo } from './files';
@@ -135,7 +135,7 @@ export class WizardPanel implements vscode.Disposable {
         this.ready = true;
         if (this.launch) await this.sendInit(this.launch, false);
         else if (m.state) await this.sendInit(m.state, true);
-        else await this.sendInit(initialState(defaultFolder(), targetVersion() ?? ''), false);
+        else await this.sendInit(initialState(defaultFolder(), wizardVersion()), false);
         return;
       }
       case 'pickFolder': {
