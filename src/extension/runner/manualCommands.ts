@@ -22,6 +22,9 @@ const STATE_KEY = 'qeffDisagg.manualCommands';
 
 export class ManualCommands implements vscode.Disposable {
   private readonly watchers = new Map<string, vscode.Disposable>();
+  private readonly changed = new vscode.EventEmitter<ManualCommand>();
+  /** Fires when a command is captured or its stage is found compiled (the view and the lenses follow it). */
+  readonly onDidChange = this.changed.event;
 
   constructor(private readonly state: vscode.Memento) {
     for (const c of this.all()) if (!c.compiledAt) this.watch(c);
@@ -108,6 +111,7 @@ export class ManualCommands implements vscode.Disposable {
   private async put(c: ManualCommand): Promise<void> {
     const all = { ...this.state.get<Record<string, ManualCommand>>(STATE_KEY, {}), [key(c.config, c.stage)]: c };
     await this.state.update(STATE_KEY, all);
+    this.changed.fire(c);
   }
 
   private watch(c: ManualCommand): void {
@@ -130,6 +134,7 @@ export class ManualCommands implements vscode.Disposable {
 
   dispose(): void {
     for (const w of this.watchers.values()) w.dispose();
+    this.changed.dispose();
   }
 }
 
