@@ -165,7 +165,7 @@ describe('artifacts in QEfficient\'s cache layout', () => {
     assert.deepEqual(cases.map(traceEnvKey), JSON.parse(py.stdout));
   });
 
-  test('the export folder of the stage\'s trace env and mode, and the newest QPC beside its ONNX', () => {
+  test('the export folder of the stage\'s trace env, mode and model; the newest reported QPC that holds programqpc.bin', () => {
     const k = '/q/qeff-disagg/NUM_Q_BLOCKS=1';
     const host = memHost({
       [`${k}/M-aaaa/hashed_export_params.json`]: { text: JSON.stringify({ prefill_only: true, chunking: false }) },
@@ -174,19 +174,25 @@ describe('artifacts in QEfficient\'s cache layout', () => {
       [`${k}/M-bbbb/M.onnx`]: { mtimeMs: 20 },
       [`${k}/M-aaaa/qpc-11/qpc/programqpc.bin`]: { size: 4096, mtimeMs: 30 },
       [`${k}/M-aaaa/qpc-22/qpc/programqpc.bin`]: { size: 8192, mtimeMs: 40 },
-      [`${k}/M-aaaa/qpc-33/specializations.json`]: { mtimeMs: 50 }, // a failed compile: no programqpc.bin
+      [`${k}/M-aaaa/qpc-33/qpc/specializations.json`]: { mtimeMs: 50 }, // a failed compile: no programqpc.bin
+      [`${k}/M-dddd/hashed_export_params.json`]: { text: JSON.stringify({ prefill_only: true, pretrained_model_name_or_path: 'other/model' }) },
+      [`${k}/M-dddd/M.onnx`]: { mtimeMs: 98 },
       ['/q/qeff-disagg/no-trace-env/M-cccc/hashed_export_params.json']: { text: JSON.stringify({ prefill_only: true }) },
       ['/q/qeff-disagg/no-trace-env/M-cccc/M.onnx']: { mtimeMs: 99 },
     });
-    const prefill = findStageArtifacts(host, { qeffHome: '/q', stage: 'prefill', mode: 'blocking', env: { NUM_Q_BLOCKS: '1' } });
+    const reportedQpc = [`${k}/M-aaaa/qpc-33/qpc`, `${k}/M-aaaa/qpc-11/qpc`, `${k}/M-aaaa/qpc-22/qpc`];
+    const prefill = findStageArtifacts(host, { qeffHome: '/q', stage: 'prefill', mode: 'blocking', env: { NUM_Q_BLOCKS: '1' }, model: 'openai/gpt-oss-20b', reportedQpc });
     assert.equal(prefill.onnx?.path, `${k}/M-aaaa/M.onnx`);
     assert.deepEqual(prefill.qpc, { path: `${k}/M-aaaa/qpc-22/qpc`, size: 8192, mtimeMs: 40 });
+    const unreported = findStageArtifacts(host, { qeffHome: '/q', stage: 'prefill', mode: 'blocking', env: { NUM_Q_BLOCKS: '1' } });
+    assert.equal(unreported.qpc, undefined, 'a QPC beside the ONNX is not claimed unless a run reported it');
+    assert.equal(unreported.onnx?.path, `${k}/M-dddd/M.onnx`, 'without a model id to compare, any model\'s export matches');
     const decode = findStageArtifacts(host, { qeffHome: '/q', stage: 'decode', mode: 'swa-retain', env: { NUM_Q_BLOCKS: '1' } });
     assert.equal(decode.onnx?.path, `${k}/M-bbbb/M.onnx`);
     assert.equal(decode.qpc, undefined);
     assert.deepEqual(findStageArtifacts(host, { qeffHome: '/q', stage: 'prefill', mode: 'chunking', env: { NUM_Q_BLOCKS: '1' } }), { onnx: undefined, qpc: undefined });
     // A reported ONNX of another trace env is not this stage's any more.
-    const other = findStageArtifacts(host, { qeffHome: '/q', stage: 'prefill', mode: 'blocking', env: { NUM_Q_BLOCKS: '1' },
+    const other = findStageArtifacts(host, { qeffHome: '/q', stage: 'prefill', mode: 'blocking', env: { NUM_Q_BLOCKS: '1' }, model: 'openai/gpt-oss-20b',
       reportedOnnx: ['/q/qeff-disagg/no-trace-env/M-cccc/M.onnx'] });
     assert.equal(other.onnx?.path, `${k}/M-aaaa/M.onnx`);
   });
@@ -197,9 +203,11 @@ describe('artifacts in QEfficient\'s cache layout', () => {
     assert.equal(exportMatches({ retain_full_kv: true }, 'decode', 'full-kv'), true);
     assert.equal(exportMatches({ retain_full_kv: true }, 'decode', 'swa-retain'), false);
     assert.equal(exportMatches({ prefill_only: true }, 'decode', 'swa-retain'), false);
+    assert.equal(exportMatches({ pretrained_model_name_or_path: 'a/b' }, 'decode', 'swa-retain', 'a/c'), false);
+    assert.equal(exportMatches({ pretrained_model_name_or_path: 'a/b' }, 'decode', 'swa-retain', 'a/b'), true);
   });
 
-  test('finds what the driver wrote with the test double: the ONNX of each stage and the decode QPC', { skip: noPython }, () => {
+  test('finds what the driver wrote with the test double: the ONNX of each stage, the reported decode QPC', { skip: noPython }, () => {
     const tmp = mkdtempSync(join(tmpdir(), 'qeff-artifacts-'));
     try {
       const home = join(tmp, 'qeff home');
@@ -221,7 +229,8 @@ describe('artifacts in QEfficient\'s cache layout', () => {
       assert.ok(prefillExport && decodeCompile, 'the driver exported and compiled');
       const query = (stage: 'prefill' | 'decode') => {
         const s = plan.stages.find(x => x.stage === stage)!;
-        return findStageArtifacts(nodeDirHost, { qeffHome: home, stage, mode: s.mode, env: s.env });
+        return findStageArtifacts(nodeDirHost, { qeffHome: home, stage, mode: s.mode, env: s.env, model: plan.model,
+          reportedQpc: stage === 'decode' ? [decodeCompile.qpcPath] : [] });
       };
       const p = query('prefill');
       assert.equal(p.onnx?.path, prefillExport.onnxPath);

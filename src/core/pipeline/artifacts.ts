@@ -2,8 +2,9 @@
 //   $QEFF_HOME/qeff-disagg/<trace-env key>/<ModelName>-<export hash>/<ModelName>.onnx   (the driver's export
 //     folder, src/runner/qeff_driver.py export_for_compile; upstream export_utils.py appends -<hash>)
 //   .../<ModelName>-<hash>/hashed_export_params.json   (upstream utils/export_utils.py _save_export_metadata, v1.22.0)
-//   <compile_dir or the ONNX folder>/qpc-<compile hash>/qpc/programqpc.bin   (upstream base/modeling_qeff.py
-//     _compile, v1.22.0: compile_dir = compile_dir or onnx_path.parent, then qpc-<hash>/qpc)
+//   <QPC folder>/programqpc.bin   (upstream base/modeling_qeff.py _compile, v1.22.0: a QPC is complete when
+//     programqpc.bin is there). QPC folders are the ones runs reported and captured commands name: a
+//     qpc-<hash> folder beside a shared ONNX may come from another config's compile kwargs.
 import { createHash } from 'node:crypto';
 import { TRACE_ENV_VARS } from '../runnerProtocol';
 import type { Mode, StageKey } from '../types';
@@ -52,8 +53,8 @@ export interface ArtifactQuery {
   stage: StageKey;
   mode: Mode;
   env: Record<string, string>;
-  /** The compile_dir kwarg (absolute), when the config sets one. */
-  compileDir?: string;
+  /** The model id: an export whose hashed params name another model is not this stage's. */
+  model?: string;
   /** Paths a run reported, newest first (tried before the cache is searched). */
   reportedOnnx?: string[];
   reportedQpc?: string[];
@@ -65,16 +66,9 @@ export function findStageArtifacts(host: DirHost, q: ArtifactQuery): StageArtifa
   const onnx = newest([
     ...(q.reportedOnnx ?? []).filter(p => !p.startsWith(join(q.qeffHome, EXPORT_ROOT) + '/') || p.startsWith(keyDir + '/'))
       .map(p => file(host, p)),
-    ...exportsIn(host, keyDir, q.stage, q.mode),
+    ...exportsIn(host, keyDir, q),
   ]);
-  const qpcCandidates: (FoundFile | undefined)[] = (q.reportedQpc ?? []).map(d => qpcAt(host, d));
-  const compileRoot = q.compileDir ?? (onnx ? dirname(onnx.path) : undefined);
-  if (compileRoot) {
-    for (const e of host.list(compileRoot) ?? []) {
-      if (e.isDir && e.name.startsWith('qpc-')) qpcCandidates.push(qpcAt(host, join(compileRoot, e.name, 'qpc')));
-    }
-  }
-  return { onnx, qpc: newest(qpcCandidates) };
+  return { onnx, qpc: newest((q.reportedQpc ?? []).map(d => qpcAt(host, d))) };
 }
 
 /**
@@ -82,20 +76,23 @@ export function findStageArtifacts(host: DirHost, q: ArtifactQuery): StageArtifa
  * prefill_only=True (and chunking=True when chunking) for prefill, and drop them for decode, which hashes
  * retain_full_kv=True for full KV (upstream transformers/models/modeling_auto.py, v1.22.0, export()).
  */
-export function exportMatches(params: Record<string, unknown>, stage: StageKey, mode: Mode): boolean {
+export function exportMatches(params: Record<string, unknown>, stage: StageKey, mode: Mode, model?: string): boolean {
+  // pretrained_model_name_or_path is hashed when from_pretrained passes it (utils/constants.py KWARGS_INCLUSION_LIST, v1.22.0).
+  const named = params.pretrained_model_name_or_path;
+  if (model !== undefined && typeof named === 'string' && named !== model) return false;
   const prefill = params.prefill_only === true;
   if (stage === 'prefill') return prefill && (params.chunking === true) === (mode === 'chunking');
   return !prefill && (params.retain_full_kv === true) === (mode === 'full-kv');
 }
 
-function exportsIn(host: DirHost, keyDir: string, stage: StageKey, mode: Mode): (FoundFile | undefined)[] {
+function exportsIn(host: DirHost, keyDir: string, q: ArtifactQuery): (FoundFile | undefined)[] {
   const out: (FoundFile | undefined)[] = [];
   for (const e of host.list(keyDir) ?? []) {
     if (!e.isDir || !/-[0-9a-f]+$/.test(e.name)) continue;
     const dir = join(keyDir, e.name);
     let params: unknown;
     try { params = JSON.parse(host.readText(join(dir, 'hashed_export_params.json')) ?? 'null'); } catch { continue; }
-    if (!params || typeof params !== 'object' || !exportMatches(params as Record<string, unknown>, stage, mode)) continue;
+    if (!params || typeof params !== 'object' || !exportMatches(params as Record<string, unknown>, q.stage, q.mode, q.model)) continue;
     for (const f of host.list(dir) ?? []) if (!f.isDir && f.name.endsWith('.onnx')) out.push({ path: join(dir, f.name), size: f.size, mtimeMs: f.mtimeMs });
   }
   return out;
@@ -119,9 +116,4 @@ function newest(list: (FoundFile | undefined)[]): FoundFile | undefined {
 
 function join(...parts: string[]): string {
   return parts.join('/').replace(/\/{2,}/g, '/');
-}
-
-function dirname(p: string): string {
-  const i = p.lastIndexOf('/');
-  return i <= 0 ? '/' : p.slice(0, i);
 }

@@ -108,9 +108,8 @@ export class PipelineModel implements vscode.Disposable {
     const stages = (plan?.stages ?? []).map((s): StageNode => {
       const runs = this.history.runs(uri, s.stage);
       const m = manualOf(s.stage);
-      const compileDir = typeof s.compile.compile_dir === 'string' ? s.compile.compile_dir : undefined;
       const disk = uri.scheme === 'file' ? findStageArtifacts(nodeDirHost, {
-        qeffHome: qeffHome({ ...process.env, ...s.env }, homedir()), stage: s.stage, mode: s.mode, env: s.env, compileDir,
+        qeffHome: qeffHome({ ...process.env, ...s.env }, homedir()), stage: s.stage, mode: s.mode, env: s.env, model: plan?.model,
         reportedOnnx: runs.map(r => r.onnxPath).filter((p): p is string => !!p),
         reportedQpc: [...(m?.qpcDir ? [m.qpcDir] : []), ...runs.map(r => r.qpcPath).filter((p): p is string => !!p)],
       }) : {};
