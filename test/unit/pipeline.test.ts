@@ -232,6 +232,8 @@ describe('artifacts in QEfficient\'s cache layout', () => {
         return findStageArtifacts(nodeDirHost, { qeffHome: home, stage, mode: s.mode, env: s.env, model: plan.model,
           reportedQpc: stage === 'decode' ? [decodeCompile.qpcPath] : [] });
       };
+      assert.equal(JSON.parse(readFileSync(join(prefillExport.onnxPath, '..', 'hashed_export_params.json'), 'utf8')).pretrained_model_name_or_path,
+        'openai/gpt-oss-20b', 'the export names its model (the double follows upstream)');
       const p = query('prefill');
       assert.equal(p.onnx?.path, prefillExport.onnxPath);
       assert.equal(p.qpc, undefined);

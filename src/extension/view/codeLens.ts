@@ -7,7 +7,6 @@ import { lensModel } from '../../core/pipeline/lensModel';
 import type { StageKey } from '../../core/types';
 import { checkOptions } from '../configDocuments';
 import type { ManualCommands } from '../runner/manualCommands';
-import type { RunStateEvent } from '../runner/runs';
 import { runningText } from './stateText';
 import type { PipelineModel } from './pipelineModel';
 
@@ -24,10 +23,11 @@ export class StageCodeLenses implements vscode.CodeLensProvider<StageLens>, vsco
   readonly onDidChangeCodeLenses = this.changed.event;
   private readonly subscriptions: vscode.Disposable[];
 
-  constructor(runs: { onDidChangeRunState: vscode.Event<RunStateEvent> }, private readonly manual: ManualCommands, private readonly model: PipelineModel) {
+  constructor(private readonly manual: ManualCommands, private readonly model: PipelineModel) {
     const fire = () => this.changed.fire();
     this.subscriptions = [
-      runs.onDidChangeRunState(ev => { if (ev.type === 'start' || ev.type === 'end') setTimeout(fire, 0); }),
+      // The model changes on run start and end, and each second while a stage runs (its elapsed time).
+      model.onDidChange(fire),
       manual.onDidChange(fire),
       vscode.workspace.onDidGrantWorkspaceTrust(fire),
     ];

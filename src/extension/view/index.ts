@@ -23,7 +23,7 @@ export function registerPipelineView(context: vscode.ExtensionContext, { runs, m
   const history = new RunHistory(storage);
   const model = new PipelineModel(runs, manual, history);
   const tree = new PipelineTree(model, history);
-  const lenses = new StageCodeLenses(runs, manual, model);
+  const lenses = new StageCodeLenses(manual, model);
   runs.expectedDuration = (config, stage, step) => history.expected(config, stage, step);
   context.subscriptions.push(
     history, model, lenses,
