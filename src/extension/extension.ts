@@ -9,8 +9,9 @@ import { cancelAllRuns } from '../node/driverProcess';
 import { log } from './log';
 import { registerWizard } from './wizard';
 import { registerRunner, type RunnerApi } from './runner';
+import { registerPipelineView, type ViewApi } from './view';
 
-export function activate(context: vscode.ExtensionContext): RunnerApi {
+export function activate(context: vscode.ExtensionContext): RunnerApi & ViewApi {
   const t0 = performance.now();
   const diagnostics = new ConfigDiagnostics(vscode.Uri.joinPath(context.extensionUri, 'docs', 'rules.md'));
   context.subscriptions.push(
@@ -21,11 +22,12 @@ export function activate(context: vscode.ExtensionContext): RunnerApi {
       { providedCodeActionKinds: ConfigCodeActions.kinds }),
     registerPickNpiFile(),
   );
-  const api = registerRunner(context, () => diagnostics.recheckAll());
+  const runner = registerRunner(context, () => diagnostics.recheckAll());
+  const view = registerPipelineView(context, runner);
   registerWizard(context);
   // The benchmark reads this line from the log (activation time measured in the real extension host).
   log().info(`qeff-disagg activated in ${(performance.now() - t0).toFixed(2)} ms`);
-  return api;
+  return { ...runner.api, ...view };
 }
 
 export function deactivate(): Promise<void> {
