@@ -16,12 +16,15 @@ import { prefillBlockingRules } from './rules/prefillBlocking';
 import { prefillChunkingRules } from './rules/prefillChunking';
 import { structureRules } from './rules/structure';
 import { subfunctionsNpiRules } from './rules/subfunctionsNpi';
+import { servingRules } from './rules/serving';
+import { servingQpcRules } from './rules/servingQpc';
 import { schemaDiagnostics } from './schemaCheck';
 import type { CheckOptions, Diagnostic } from './types';
 
 const RULES: Rule[] = [
   structureRules, modeRules, continuousBatchingRules, prefillBlockingRules, prefillChunkingRules,
   environmentRules, decodeRules, subfunctionsNpiRules, pairingRules, generalRules, cclRules,
+  servingRules, servingQpcRules,
 ];
 
 const MAX_PARSE_DIAGNOSTICS = 100;

@@ -15,4 +15,7 @@ export const nodeFileHost: FileHost = {
       return undefined;
     }
   },
+  isFile(path: string): boolean {
+    try { return statSync(path).isFile(); } catch { return false; }
+  },
 };

@@ -49,6 +49,8 @@ export const FAMILIES: readonly Family[] = ['gpt-oss-20b', 'gpt-oss-120b'];
 export interface FileHost {
   /** The file's text, or undefined when it does not exist or cannot be read. */
   readFile(path: string): string | undefined;
+  /** True when `path` is a regular file; for files too large to read (a QPC's programqpc.bin). Optional. */
+  isFile?(path: string): boolean;
 }
 
 export interface CheckOptions {
@@ -57,4 +59,6 @@ export interface CheckOptions {
   /** Target QEfficient version from the caller (detected install or a setting); the config's own wins. */
   qefficientVersion?: string;
   host?: FileHost;
+  /** QPC folders (absolute) served when "serving" names none: the last compile of each stage. */
+  servingQpc?: Partial<Record<StageKey, string>>;
 }
