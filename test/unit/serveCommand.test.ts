@@ -152,3 +152,15 @@ test('qeff-disagg serve-command: text, json, --runtime docker, and exit 1 on a b
   assert.match(bad.stderr, /error QEFF-SRV-13 .*mxint8_kv_cache/);
   assert.equal(cli(['serve-command', '--runtime', 'k8s', file]).status, 2);
 });
+
+test('hover and completion know the serving keys (from the schema)', async () => {
+  const { hoverAt, completionsAt } = await import('../../src/core/index');
+  const text = '{ "model": "openai/gpt-oss-20b", "serving": { "decode": { "qpc": "d/qpc", "" } } }';
+  const h = hoverAt(text, text.indexOf('"qpc"') + 2);
+  assert.match(h?.markdown ?? '', /programqpc\.bin/);
+  const labels = completionsAt(text, text.indexOf('"" }') + 1).map(c => c.label);
+  for (const k of ['deviceGroups', 'ports', 'maxNumSeqs']) assert.ok(labels.includes(k), `${k} in ${labels.join(', ')}`);
+  const top = '{ "model": "openai/gpt-oss-20b", "serving": { "" } }';
+  const topLabels = completionsAt(top, top.indexOf('"" }') + 1).map(c => c.label);
+  for (const k of ['port', 'prefill', 'decode', 'runtime', 'extraArgs']) assert.ok(topLabels.includes(k), `${k} in ${topLabels.join(', ')}`);
+});

@@ -9,7 +9,7 @@ import { checkOptions, isConfigDocument } from '../configDocuments';
 import { EnvironmentStatus } from './environment';
 import { selectInterpreter } from './interpreter';
 import { ManualCommands, type ManualCommand } from './manualCommands';
-import { Runs } from './runs';
+import { Runs, type CompiledQpc } from './runs';
 import { QeffTaskProvider, TASK_TYPE } from './taskProvider';
 import { refusalOf } from './stageRun';
 import { refuseIfUntrusted } from './trust';
@@ -17,6 +17,8 @@ import { refuseIfUntrusted } from './trust';
 /** What the extension exports for other extensions and for tests. */
 export interface RunnerApi {
   manualCommand(config: vscode.Uri, stage: string): ManualCommand | undefined;
+  /** A stage compiled to a QPC folder by a run. */
+  onDidCompile: vscode.Event<CompiledQpc>;
 }
 
 export function registerRunner(context: vscode.ExtensionContext, recheckConfigs: () => void): RunnerApi {
@@ -86,7 +88,7 @@ export function registerRunner(context: vscode.ExtensionContext, recheckConfigs:
   const maybeProbe = (d: vscode.TextDocument) => { if (isConfigDocument(d)) void env.probe(); };
   context.subscriptions.push(vscode.workspace.onDidOpenTextDocument(maybeProbe));
   setTimeout(() => vscode.workspace.textDocuments.forEach(maybeProbe), 1000);
-  return { manualCommand: (config, stage) => manual.get(config, stage) };
+  return { manualCommand: (config, stage) => manual.get(config, stage), onDidCompile: runs.onDidCompile };
 }
 
 async function pickConfig(uri?: vscode.Uri): Promise<vscode.Uri | undefined> {

@@ -8,10 +8,15 @@ import type { ManualCommands } from './manualCommands';
 import { OutputBatcher } from './outputBatcher';
 import { runStage, type Outcome } from './stageRun';
 
+export interface CompiledQpc { config: vscode.Uri; stage: StageKey; qpcPath: string }
+
 export class Runs implements vscode.Disposable {
   readonly channel = vscode.window.createOutputChannel('QEfficient Disaggregated: Runs');
   private readonly output = new OutputBatcher(this.channel);
   private current: vscode.CancellationTokenSource | undefined;
+  private readonly compiled = new vscode.EventEmitter<CompiledQpc>();
+  /** A stage compiled to a QPC folder (serving defaults to the last one). */
+  readonly onDidCompile = this.compiled.event;
 
   constructor(private readonly driverPath: string, private readonly manual: ManualCommands) {}
 
@@ -73,6 +78,7 @@ export class Runs implements vscode.Disposable {
         if (o.onnxPath) this.channel.appendLine(`[${stage} compile] compiled from the ONNX: ${o.onnxPath}`);
         this.channel.appendLine(`[${stage} compile] QPC: ${o.qpcPath}`);
         await this.manual.markCompiled(configUri.toString(), stage, o.qpcPath);
+        this.compiled.fire({ config: configUri, stage, qpcPath: o.qpcPath });
         void vscode.window.showInformationMessage(vscode.l10n.t('The {0} stage is compiled: {1}', stage, o.qpcPath));
         return;
       case 'manual':
@@ -107,5 +113,6 @@ export class Runs implements vscode.Disposable {
   dispose(): void {
     this.current?.cancel();
     this.channel.dispose();
+    this.compiled.dispose();
   }
 }
