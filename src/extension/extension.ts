@@ -8,6 +8,7 @@ import { ConfigHoverProvider } from './language/hoverProvider';
 import { log } from './log';
 import { registerWizard } from './wizard';
 import { registerRunner, type RunnerApi } from './runner';
+import { registerServing } from './serving';
 
 export function activate(context: vscode.ExtensionContext): RunnerApi {
   const t0 = performance.now();
@@ -21,6 +22,7 @@ export function activate(context: vscode.ExtensionContext): RunnerApi {
     registerPickNpiFile(),
   );
   const api = registerRunner(context, () => diagnostics.recheckAll());
+  registerServing(context, api);
   registerWizard(context);
   // The benchmark reads this line from the log (activation time measured in the real extension host).
   log().info(`qeff-disagg activated in ${(performance.now() - t0).toFixed(2)} ms`);
