@@ -72,16 +72,18 @@ suite('serving with the qaic_disagg test double', () => {
   });
 
   test('a launcher that exits early gives no endpoint and leaves nothing running', async () => {
-    const text = fs.readFileSync(config.fsPath, 'utf8');
-    const cfg = JSON.parse(text);
+    const cfg = JSON.parse(fs.readFileSync(config.fsPath, 'utf8'));
     cfg.serving.extraArgs = ['--router-policy', 'bogus']; // argparse refuses it: exit 2 before serving
-    fs.writeFileSync(config.fsPath, JSON.stringify(cfg, null, 2));
-    try {
-      assert.strictEqual(await vscode.commands.executeCommand('qeffDisagg.serve', config), undefined);
-      assert.strictEqual(await vscode.commands.executeCommand('qeffDisagg.stopServing'), undefined, 'no session left');
-    } finally {
-      fs.writeFileSync(config.fsPath, text);
-    }
+    const bad = vscode.Uri.file(path.join(dir(), 'early-exit.qeff.json'));
+    fs.writeFileSync(bad.fsPath, JSON.stringify(cfg, null, 2));
+    // The command builds (the config and QPCs are fine): what fails is the launcher.
+    assert.match(await vscode.commands.executeCommand('qeffDisagg.showServeCommand', bad), /--router-policy bogus/);
+    assert.strictEqual(await vscode.commands.executeCommand('qeffDisagg.serve', bad), undefined);
+    assert.strictEqual(await vscode.commands.executeCommand('qeffDisagg.stopServing'), undefined, 'no session left');
+    assert.strictEqual(await new Promise(resolve => {
+      const s = net.createServer().once('error', () => resolve(false));
+      s.listen(api, '0.0.0.0', () => s.close(() => resolve(true)));
+    }), true, 'the API port is free');
   });
 
   test('Save Serve Script writes <config>.serve.sh once and never overwrites it', async () => {
