@@ -10,6 +10,7 @@ import { MAX_TEXT_LENGTH, tooLargeMessage } from '../core/parse';
 import { buildPlan, PlanError, type Plan } from '../core/plan';
 import { pyString } from '../core/pythonLiteral';
 import { stageScript } from '../core/pythonScript';
+import { buildServeCommand, type Runtime } from '../core/serving/serveCommand';
 import type { Diagnostic } from '../core/types';
 
 export class UsageError extends Error {}
@@ -19,7 +20,8 @@ const USAGE = `Usage:
   qeff-disagg plan [--format text|json] FILE
   qeff-disagg script --stage prefill|decode FILE
   qeff-disagg compile-command [--format text|json] [LOGFILE|-]
-Exit codes: 0 ok; 1 errors found (check) or no compiler command (compile-command); 2 bad usage or unreadable file.`;
+  qeff-disagg serve-command [--format text|json] [--runtime bare|docker] FILE
+Exit codes: 0 ok; 1 errors found (check, serve-command) or no compiler command (compile-command); 2 bad usage or unreadable file.`;
 
 export interface Io { stdout(s: string): void; stderr(s: string): void; readStdin(maxBytes: number): BoundedText }
 
@@ -197,8 +199,35 @@ function compileCommand(args: string[], io: Io): number {
   return 0;
 }
 
+function serveCommand(args: string[], io: Io): number {
+  const { flags, files } = parseArgs(args, options({ format: FORMATS, runtime: ['bare', 'docker'] }));
+  if (files.length !== 1) throw new UsageError('serve-command needs exactly one FILE');
+  const read = readConfigFile(files[0]);
+  if ('tooLarge' in read) throw new UsageError(`${files[0]}: ${tooLargeMessage(read.tooLarge)}`);
+  const result = buildServeCommand(read.text, {
+    configPath: resolve(files[0]), host: nodeFileHost, runtime: flags.get('runtime') as Runtime | undefined,
+  });
+  for (const d of result.diagnostics) {
+    if (d.severity === 'error' || d.severity === 'warning') {
+      io.stderr(`${files[0]}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} ${d.code} ${d.message}\n`);
+    }
+  }
+  if (!result.command) {
+    io.stderr(`qeff-disagg: ${files[0]}: no launch command: ${result.error}\n`);
+    return 1;
+  }
+  const c = result.command;
+  if (flags.get('format') === 'json') {
+    io.stdout(JSON.stringify({ argv: c.argv, shell: c.shell, env: c.env, qpc: c.qpc }, null, 2) + '\n');
+  } else {
+    for (const note of c.notes) io.stdout(`# ${note}\n`);
+    io.stdout(`${c.shell}\n`);
+  }
+  return 0;
+}
+
 const COMMANDS = new Map<string, (args: string[], io: Io) => number>([
-  ['check', check], ['plan', plan], ['script', script], ['compile-command', compileCommand],
+  ['check', check], ['plan', plan], ['script', script], ['compile-command', compileCommand], ['serve-command', serveCommand],
 ]);
 
 export function run(argv: string[], io: Io): number {

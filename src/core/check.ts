@@ -18,6 +18,8 @@ import { prefillChunkingRules } from './rules/prefillChunking';
 import { pythonValueRules } from './rules/pythonValues';
 import { structureRules } from './rules/structure';
 import { subfunctionsNpiRules } from './rules/subfunctionsNpi';
+import { servingRules } from './rules/serving';
+import { servingQpcRules } from './rules/servingQpc';
 import { schemaDiagnostics } from './schemaCheck';
 import type { CheckOptions, Diagnostic } from './types';
 
@@ -25,6 +27,7 @@ const RULES: Rule[] = [
   structureRules, modeRules, continuousBatchingRules, prefillBlockingRules, prefillChunkingRules,
   environmentRules, decodeRules, subfunctionsNpiRules, pairingRules, generalRules, cclRules,
   pythonValueRules, execEnvRules,
+  servingRules, servingQpcRules,
 ];
 
 const MAX_PARSE_DIAGNOSTICS = 100;

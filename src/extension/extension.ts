@@ -10,6 +10,7 @@ import { log } from './log';
 import { registerWizard } from './wizard';
 import { registerRunner, type RunnerApi } from './runner';
 import { registerPipelineView, type ViewApi } from './view';
+import { registerServing } from './serving';
 
 export function activate(context: vscode.ExtensionContext): RunnerApi & ViewApi {
   const t0 = performance.now();
@@ -24,6 +25,7 @@ export function activate(context: vscode.ExtensionContext): RunnerApi & ViewApi 
   );
   const runner = registerRunner(context, () => diagnostics.recheckAll());
   const view = registerPipelineView(context, runner);
+  registerServing(context, runner.api);
   registerWizard(context);
   // The benchmark reads this line from the log (activation time measured in the real extension host).
   log().info(`qeff-disagg activated in ${(performance.now() - t0).toFixed(2)} ms`);

@@ -10,7 +10,7 @@ import { EnvironmentStatus } from './environment';
 import { execEnvRefusal } from './execEnvConfirm';
 import { selectInterpreter } from './interpreter';
 import { ManualCommands, type ManualCommand } from './manualCommands';
-import { Runs } from './runs';
+import { Runs, type CompiledQpc } from './runs';
 import { QeffTaskProvider, TASK_TYPE } from './taskProvider';
 import { refusalOf } from './stageRun';
 import { targetOf } from './target';
@@ -21,6 +21,8 @@ export interface RunnerApi {
   manualCommand(config: vscode.Uri, stage: string): ManualCommand | undefined;
   /** The qeff-disagg task provider (fetchTasks does not answer in an untrusted workspace). */
   taskProvider: vscode.TaskProvider;
+  /** A stage compiled to a QPC folder by a run. */
+  onDidCompile: vscode.Event<CompiledQpc>;
 }
 
 /** The runner's parts that the QEfficient view follows. */
@@ -99,7 +101,7 @@ export function registerRunner(context: vscode.ExtensionContext, recheckConfigs:
   const maybeProbe = (d: vscode.TextDocument) => { if (isConfigDocument(d)) void env.probe(); };
   context.subscriptions.push(vscode.workspace.onDidOpenTextDocument(maybeProbe));
   setTimeout(() => vscode.workspace.textDocuments.forEach(maybeProbe), 1000);
-  return { api: { manualCommand: (config, stage) => manual.get(config, stage), taskProvider }, runs, manual };
+  return { api: { manualCommand: (config, stage) => manual.get(config, stage), taskProvider, onDidCompile: runs.onDidCompile }, runs, manual };
 }
 
 async function pickConfig(uri?: vscode.Uri): Promise<vscode.Uri | undefined> {

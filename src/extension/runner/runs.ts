@@ -15,6 +15,7 @@ export type RunStateEvent =
   | { type: 'phase'; config: vscode.Uri; stage: StageKey; step: Step; phase: string; message: string }
   | { type: 'line'; config: vscode.Uri; stage: StageKey; step: Step; line: string }
   | { type: 'end'; config: vscode.Uri; stage: StageKey; step: Step; outcome: Outcome; at: number };
+export interface CompiledQpc { config: vscode.Uri; stage: StageKey; qpcPath: string }
 
 export class Runs implements vscode.Disposable {
   readonly channel = vscode.window.createOutputChannel('QEfficient Disaggregated: Runs');
@@ -24,6 +25,9 @@ export class Runs implements vscode.Disposable {
   readonly onDidChangeRunState = this.stateEmitter.event;
   /** The expected duration of a step (the last one's with the same kwargs), shown in the progress. */
   expectedDuration: (config: vscode.Uri, stage: StageKey, step: Step) => number | undefined = () => undefined;
+  private readonly compiled = new vscode.EventEmitter<CompiledQpc>();
+  /** A stage compiled to a QPC folder (serving defaults to the last one). */
+  readonly onDidCompile = this.compiled.event;
 
   constructor(private readonly driverPath: string, private readonly manual: ManualCommands) {}
 
@@ -102,6 +106,7 @@ export class Runs implements vscode.Disposable {
         if (o.onnxPath) this.channel.appendLine(`[${stage} compile] compiled from the ONNX: ${o.onnxPath}`);
         this.channel.appendLine(`[${stage} compile] QPC: ${o.qpcPath}`);
         await this.manual.markCompiled(configUri.toString(), stage, o.qpcPath);
+        this.compiled.fire({ config: configUri, stage, qpcPath: o.qpcPath });
         void vscode.window.showInformationMessage(vscode.l10n.t('The {0} stage is compiled: {1}', stage, o.qpcPath));
         return;
       case 'manual':
@@ -141,5 +146,6 @@ export class Runs implements vscode.Disposable {
     this.current?.cancel();
     this.channel.dispose();
     this.stateEmitter.dispose();
+    this.compiled.dispose();
   }
 }
