@@ -9,6 +9,7 @@ import { getLanguageService, TextDocument, type JSONSchema } from 'vscode-json-l
 import { checkText } from '../src/core/check';
 import { nodeFileHost } from '../src/core/nodeFileHost';
 import { benchActivation, benchLogThroughput, benchSizes, type ActivationSection, type LogSection, type SizeSection } from './editorBench';
+import { benchPython, printPython, type PythonSection } from './pythonBench';
 
 // ---------------------------------------------------------------------------------------------------
 // Measuring helpers (exported for later sections).
@@ -209,7 +210,7 @@ function printValidation(s: ValidationSection): void {
 // main: every section in order. To add a section, write `benchX(): Promise<XSection>` and a printer,
 // and append both here; each section's result lands under its name in the JSON line and latest.json.
 
-type AnySection = ValidationSection | SizeSection | ActivationSection | LogSection | WizardSection;
+type AnySection = ValidationSection | SizeSection | ActivationSection | LogSection | WizardSection | PythonSection;
 
 // The wizard's own bench (plain JS beside this file): time from the command to an interactive wizard.
 interface WizardSection { section: 'wizard'; [k: string]: unknown }
@@ -242,6 +243,7 @@ const SECTIONS: { run: () => Promise<AnySection>; print: (s: AnySection) => void
   { run: () => benchActivation(repoRoot()), print: printActivation },
   { run: () => benchLogThroughput(), print: printLog },
   { run: () => benchWizard(), print: printJson },
+  { run: () => benchPython(repoRoot()), print: printPython as (s: AnySection) => void },
 ];
 
 export async function main(): Promise<void> {

@@ -5,6 +5,7 @@ import { ConfigCodeActions, registerPickNpiFile } from './language/codeActions';
 import { ConfigCompletionProvider } from './language/completionProvider';
 import { ConfigDiagnostics } from './language/diagnostics';
 import { ConfigHoverProvider } from './language/hoverProvider';
+import { IMPORT_SCRIPT_COMMAND, PYTHON_SELECTOR, PythonScripts } from './language/pythonScripts';
 import { log } from './log';
 import { registerWizard } from './wizard';
 import { registerRunner, type RunnerApi } from './runner';
@@ -20,7 +21,16 @@ export function activate(context: vscode.ExtensionContext): RunnerApi {
       { providedCodeActionKinds: ConfigCodeActions.kinds }),
     registerPickNpiFile(),
   );
-  const api = registerRunner(context, () => diagnostics.recheckAll());
+  // Python scripts that use QEfficient: the same rules; the parser starts on the first such document.
+  const scripts = new PythonScripts(context.extensionUri, vscode.Uri.joinPath(context.extensionUri, 'docs', 'rules.md'));
+  context.subscriptions.push(
+    scripts,
+    vscode.languages.registerHoverProvider(PYTHON_SELECTOR, scripts),
+    vscode.languages.registerCodeLensProvider(PYTHON_SELECTOR, scripts),
+    vscode.languages.registerCodeActionsProvider(PYTHON_SELECTOR, new ConfigCodeActions(scripts), { providedCodeActionKinds: ConfigCodeActions.kinds }),
+    vscode.commands.registerCommand(IMPORT_SCRIPT_COMMAND, (uri?: vscode.Uri) => scripts.importScript(uri)),
+  );
+  const api = registerRunner(context, () => { diagnostics.recheckAll(); scripts.recheckAll(); });
   registerWizard(context);
   // The benchmark reads this line from the log (activation time measured in the real extension host).
   log().info(`qeff-disagg activated in ${(performance.now() - t0).toFixed(2)} ms`);
