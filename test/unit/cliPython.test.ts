@@ -75,3 +75,11 @@ test('import of a script without a stage says why, and writes nothing', () => {
   assert.match(r.stderr, /found no QEFFAutoModelForCausalLM compile call .*\n.*line 3: Not analysed: neither prefill_only=True nor prefill_seq_len=1/);
   assert.equal(cli(['import', 'mistakes.txt'], tmp).status, 2);
 });
+
+test('the .vsix holds both wasm files beside the bundles (vsce ls, the packager\'s own list)', () => {
+  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce'), 'ls', '--no-dependencies'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+  assert.equal(r.status, 0, r.stderr);
+  const files = r.stdout.split('\n').map(l => l.trim());
+  for (const f of ['dist/web-tree-sitter.wasm', 'dist/tree-sitter-python.wasm', 'dist/extension.js']) assert.ok(files.includes(f), `${f} not packaged:\n${r.stdout}`);
+  assert.ok(!files.some(f => f.startsWith('node_modules/')), 'no node_modules in the .vsix');
+});

@@ -148,6 +148,16 @@ test('kwargs through variables, calls and **kwargs are not analysed: one hint pe
   assert.ok(checkScript(text.replace(', **extra', '')).some(d => d.code === 'QEFF-SUB-01' && text.slice(d.offset, d.offset + d.length) === 'compile'));
 });
 
+test('an environment value known only at run time: a hint on it, no PB rule guesses', () => {
+  const text = 'import os\nfrom QEfficient import QEFFAutoModelForCausalLM\nos.environ["NUM_Q_BLOCKS"] = str(2)\n'
+    + 'm = QEFFAutoModelForCausalLM.from_pretrained("openai/gpt-oss-20b")\nm.compile(prefill_only=True, prefill_seq_len=512, ctx_len=512, use_onnx_subfunctions=True)\n';
+  const diags = checkScript(text, { qefficientVersion: '1.22' });
+  assert.deepEqual(diags.filter(d => d.code.startsWith('QEFF-PB')).map(d => d.code), []);
+  const hint = diags.find(d => d.code === NOT_ANALYSED)!;
+  assert.equal(text.slice(hint.offset, hint.offset + hint.length), 'str(2)');
+  assert.ok(checkScript(text.replace('str(2)', '"3"'), { qefficientVersion: '1.22' }).some(d => d.code === 'QEFF-PB-08'), 'with a literal, the rule runs');
+});
+
 test('a value equal to a literal elsewhere is probed too: no PB-03 guess when ctx_len is unknown', () => {
   const text = 'from QEfficient import QEFFAutoModelForCausalLM\nimport sys\nm = QEFFAutoModelForCausalLM.from_pretrained("openai/gpt-oss-20b")\n'
     + 'm.compile(prefill_only=True, prefill_seq_len=256, ctx_len=int(sys.argv[1]), use_onnx_subfunctions=True)\n';

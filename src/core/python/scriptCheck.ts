@@ -44,6 +44,12 @@ export function analyseScript(text: string, tree?: Tree): ScriptAnalysis {
       const what = notAnalysed(site);
       if (what.length) notes.push(hint(site.methodSpan, `Not analysed (known only at run time): ${what.join('; ')}. The rules that need these values are skipped.`));
     }
+    const envSeen = new Set<number>();
+    for (const g of groups) for (const s of g.stages) for (const e of s.env) {
+      if (e.value.kind !== 'unknown' || envSeen.has(e.value.span.start)) continue;
+      envSeen.add(e.value.span.start);
+      notes.push(hint(e.value.span, `Not analysed (known only at run time): the value of ${e.name} (${e.value.reason}). The rules that need it are skipped.`));
+    }
     return { text, lines, facts, groups, notes };
   } finally {
     own?.delete();
