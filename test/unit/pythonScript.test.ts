@@ -232,3 +232,11 @@ test('mutated scripts (deleted, duplicated or swapped slices): the analysis neve
     for (const d of diags) assert.ok(d.offset >= 0 && d.offset + d.length <= text.length, `${d.code} out of range in:\n${text}`);
   }
 });
+
+test('import: script text in comments cannot end the comment (a model id expression over several lines)', () => {
+  const text = 'from QEfficient import QEFFAutoModelForCausalLM\nm = QEFFAutoModelForCausalLM.from_pretrained(pick(\n"a",\n} "b"))\n'
+    + 'm.compile(prefill_seq_len=1, ctx_len=4096)\n';
+  const config = importScript(analyseScript(text), 'x.py');
+  assert.deepEqual(checkText(config).filter(d => d.code === 'QEFF-JSON').map(d => d.message), []);
+  assert.match(config, /\n {2}\/\/ not analysed: the model id pick\( "a", \} "b"\) is known only at run time; fill in "model"\n {2}"model": "",\n/);
+});

@@ -117,7 +117,7 @@ class Writer {
   constructor(private readonly policy: UnknownPolicy, private readonly comments: boolean) {}
 
   comment(indent: string, line: string): void {
-    if (this.comments) this.text += `${indent}// ${line.replace(/[\r\n\u2028\u2029]/g, ' ')}\n`;
+    if (this.comments) this.text += `${indent}// ${oneLine(line)}\n`;
   }
 
   mark(start: number, origin: Origin): void {
@@ -186,17 +186,15 @@ export function synthesize(group: StageGroup, options: SynthesizeOptions): Synth
   w.comment('', `Imported by qeff-disagg from ${c?.scriptName ?? 'a script'}: check it, then use it instead of the script's compile calls.`);
   w.text += '{\n';
   const model = modelValue(ordered[0].site);
+  const noModel = !model || (model.kind === 'unknown' && options.policy.omit);
+  if (noModel) w.comment('  ', `not analysed: the model id${model?.kind === 'unknown' ? ` ${short(model.text)}` : ''} is known only at run time; fill in "model"`);
   w.text += '  ';
   let start = w.text.length;
   w.text += '"model"';
   w.mark(start, { kind: 'call', span: ordered[0].site.model.fromPretrained.methodSpan, call: ordered[0].site.model.fromPretrained });
   w.text += ': ';
-  if (!model || (model.kind === 'unknown' && options.policy.omit)) {
-    w.text += '""';
-    if (c) w.text += ` // not analysed: the model id${model ? ` ${model.text}` : ''} is known only at run time`;
-  } else {
-    w.value(model);
-  }
+  if (noModel || !model) w.text += '""';
+  else w.value(model);
   for (const s of ordered) {
     w.text += ',\n';
     const call = s.site.call;
@@ -252,6 +250,11 @@ export function notAnalysed(site: CallSite): string[] {
   const out = site.kwargs.filter(k => k.value.kind === 'unknown').map(k => `${k.name}=${short((k.value as { text: string }).text)} (${(k.value as { reason: string }).reason})`);
   if (site.splats.length) out.push(`${site.splats.length === 1 ? 'a' : site.splats.length} *args/**kwargs splat${site.splats.length === 1 ? '' : 's'}`);
   return out;
+}
+
+/** Script text inside a // comment: no line break (of any kind) may end the comment and start JSON. */
+function oneLine(s: string): string {
+  return s.replace(/[\r\n\u0085\u2028\u2029]/g, ' ');
 }
 
 function short(s: string): string {

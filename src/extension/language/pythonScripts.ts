@@ -130,6 +130,10 @@ export class PythonScripts implements vscode.Disposable, vscode.HoverProvider, v
     const docUri = uri ?? vscode.window.activeTextEditor?.document.uri;
     if (!docUri) return undefined;
     const doc = await vscode.workspace.openTextDocument(docUri);
+    if (doc.isUntitled) {
+      void vscode.window.showErrorMessage(vscode.l10n.t('Save the script first: the config is written beside it.'));
+      return undefined;
+    }
     let text: string;
     try {
       await this.startParser();
