@@ -9,6 +9,8 @@ import { applyTextEdits } from '../../src/core/fixes';
 import { buildPlan } from '../../src/core/plan';
 import { analyseScript, checkAnalysis, checkScript, convertibleCalls, hoverScript, importScript, NOT_ANALYSED } from '../../src/core/python/scriptCheck';
 import type { Diagnostic, FileHost } from '../../src/core/types';
+import { ScriptTrees } from '../../src/core/python/scriptTrees';
+import { LineIndex } from '../../src/core/lineIndex';
 import { configAsScript } from './configAsScript';
 import { repoRoot } from './repoRoot';
 import { startPython } from './pythonRuntime';
@@ -239,4 +241,24 @@ test('import: script text in comments cannot end the comment (a model id express
   const config = importScript(analyseScript(text), 'x.py');
   assert.deepEqual(checkText(config).filter(d => d.code === 'QEFF-JSON').map(d => d.message), []);
   assert.match(config, /\n {2}\/\/ not analysed: the model id pick\( "a", \} "b"\) is known only at run time; fill in "model"\n {2}"model": "",\n/);
+});
+
+test('incremental reparse: edits applied to the old tree give the same analysis as a fresh parse', () => {
+  const text = fixture('mistakes.py');
+  const trees = new ScriptTrees();
+  trees.tree('doc', text);
+  // Two edits, as an editor reports them: num_cores=32 -> 8, then a new line with a typo'd kwarg.
+  const a1 = text.indexOf('num_cores=32') + 'num_cores='.length;
+  const lines = new LineIndex(text);
+  trees.edit('doc', [{ rangeOffset: a1, rangeLength: 2, start: lines.positionAt(a1), end: lines.positionAt(a1 + 2), text: '8' }]);
+  const t1 = text.slice(0, a1) + '8' + text.slice(a1 + 2);
+  const a2 = t1.indexOf('    mxint8_kv_cache=False,');
+  const l1 = new LineIndex(t1);
+  trees.edit('doc', [{ rangeOffset: a2, rangeLength: 0, start: l1.positionAt(a2), end: l1.positionAt(a2), text: '    nm_cores=4,\n' }]);
+  const t2 = t1.slice(0, a2) + '    nm_cores=4,\n' + t1.slice(a2);
+  const incremental = checkScript(t2, {}, trees.tree('doc', t2));
+  assert.deepEqual(incremental, checkScript(t2, {}));
+  assert.ok(incremental.some(d => d.code === 'QEFF-OPT-01' && t2.slice(d.offset, d.offset + d.length) === 'nm_cores'));
+  assert.ok(!incremental.some(d => d.code === 'QEFF-CORES-01'));
+  trees.dispose();
 });
