@@ -11,6 +11,7 @@ import { nodeFileHost } from '../src/core/nodeFileHost';
 import { benchHostileNpi, type HostileNpiSection } from './hostileNpiBench';
 import { benchServing, type ServingSection } from './servingBench';
 import { benchActivation, benchLogThroughput, benchSizes, type ActivationSection, type LogSection, type SizeSection } from './editorBench';
+import { benchPython, printPython, type PythonSection } from './pythonBench';
 
 // ---------------------------------------------------------------------------------------------------
 // Measuring helpers (exported for later sections).
@@ -212,7 +213,7 @@ function printValidation(s: ValidationSection): void {
 // and append both here; each section's result lands under its name in the JSON line and latest.json.
 
 type AnySection = ValidationSection | SizeSection | ActivationSection | LogSection | WizardSection | HostileNpiSection
-  | ServingSection;
+  | ServingSection | PythonSection;
 
 // The wizard's own bench (plain JS beside this file): time from the command to an interactive wizard.
 interface WizardSection { section: 'wizard'; [k: string]: unknown }
@@ -260,6 +261,7 @@ const SECTIONS: { run: () => Promise<AnySection>; print: (s: AnySection) => void
   { run: () => benchLogThroughput(), print: printLog },
   { run: () => benchWizard(), print: printJson },
   { run: () => benchServing(repoRoot()), print: printServing },
+  { run: () => benchPython(repoRoot()), print: printPython as (s: AnySection) => void },
 ];
 
 export async function main(): Promise<void> {

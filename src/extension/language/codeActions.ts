@@ -16,7 +16,8 @@ import type { ConfigDiagnostics } from './diagnostics';
 export class ConfigCodeActions implements vscode.CodeActionProvider {
   static readonly kinds = [vscode.CodeActionKind.QuickFix];
 
-  constructor(private readonly diagnostics: ConfigDiagnostics) {}
+  /** Config diagnostics, or the script diagnostics (pythonScripts.ts): both keep the core's fixes per version. */
+  constructor(private readonly diagnostics: Pick<ConfigDiagnostics, 'fixesFor'>) {}
 
   provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
     const stored = this.diagnostics.fixesFor(doc);

@@ -3,10 +3,9 @@
 import * as vscode from 'vscode';
 import { checkText } from '../../core/check';
 import { nodeFileHost, readBoundedFile } from '../../core/nodeFileHost';
-import { docsAnchor, ruleInfo } from '../../core/ruleRegistry';
 import type { Diagnostic, Fix } from '../../core/types';
 import { CONFIG_GLOB, checkOptions, isConfigDocument } from '../configDocuments';
-import { diagnosticKey, toRange, toSeverity } from '../convert';
+import { diagnosticKey, toVsDiagnostic } from '../convert';
 import { log } from '../log';
 
 const DEBOUNCE_MS = 150;
@@ -80,10 +79,7 @@ export class ConfigDiagnostics implements vscode.Disposable {
     this.deps.set(doc.uri.toString(), read);
     const byKey = new Map<string, { diagnostic: Diagnostic; fixes: Fix[] }>();
     const list = found.map(d => {
-      const vd = new vscode.Diagnostic(toRange(d.range), d.message, toSeverity(d.severity));
-      vd.source = 'qeff-disagg';
-      vd.code = { value: d.code, target: this.docsUri.with({ fragment: docsAnchor(d.code) }) };
-      if (ruleInfo(d.code)?.unnecessary) vd.tags = [vscode.DiagnosticTag.Unnecessary];
+      const vd = toVsDiagnostic(d, this.docsUri);
       const fixes = [...(d.fix ? [d.fix] : []), ...(d.moreFixes ?? [])];
       if (fixes.length) byKey.set(diagnosticKey(d.code, d.range), { diagnostic: d, fixes });
       return vd;
