@@ -9,7 +9,9 @@ import { getLanguageService, TextDocument, type JSONSchema } from 'vscode-json-l
 import { checkText } from '../src/core/check';
 import { nodeFileHost } from '../src/core/nodeFileHost';
 import { benchHostileNpi, type HostileNpiSection } from './hostileNpiBench';
+import { benchServing, type ServingSection } from './servingBench';
 import { benchActivation, benchLogThroughput, benchSizes, type ActivationSection, type LogSection, type SizeSection } from './editorBench';
+import { benchPython, printPython, type PythonSection } from './pythonBench';
 
 // ---------------------------------------------------------------------------------------------------
 // Measuring helpers (exported for later sections).
@@ -210,7 +212,8 @@ function printValidation(s: ValidationSection): void {
 // main: every section in order. To add a section, write `benchX(): Promise<XSection>` and a printer,
 // and append both here; each section's result lands under its name in the JSON line and latest.json.
 
-type AnySection = ValidationSection | SizeSection | ActivationSection | LogSection | WizardSection | HostileNpiSection;
+type AnySection = ValidationSection | SizeSection | ActivationSection | LogSection | WizardSection | HostileNpiSection
+  | ServingSection | PythonSection;
 
 // The wizard's own bench (plain JS beside this file): time from the command to an interactive wizard.
 interface WizardSection { section: 'wizard'; [k: string]: unknown }
@@ -244,6 +247,12 @@ function printHostileNpi(s: AnySection): void {
     h.rows.map(r => [r.name, r.bytes === null ? '-' : String(r.bytes), ms(r.medianMs), ms(r.maxMs), String(r.runs), r.result])));
 }
 
+function printServing(s: AnySection): void {
+  const v = s as ServingSection;
+  if (v.skipped) { console.log(`\nServing: skipped (${v.skipped})`); return; }
+  console.log(`\nServe to a ready endpoint with the qaic_disagg double (ours, not the engine's): check + QPC pair + command ${median(v.checkMs).toFixed(2)} ms, start to GET /v1/models answering ${median(v.readyMs).toFixed(0)} ms, stop ${median(v.stopMs).toFixed(0)} ms (medians of ${v.readyMs.length}: ${v.readyMs.join(', ')} ms)`);
+}
+
 const SECTIONS: { run: () => Promise<AnySection>; print: (s: AnySection) => void }[] = [
   { run: () => benchValidation(), print: printValidation as (s: AnySection) => void },
   { run: async () => benchHostileNpi(), print: printHostileNpi },
@@ -251,6 +260,8 @@ const SECTIONS: { run: () => Promise<AnySection>; print: (s: AnySection) => void
   { run: () => benchActivation(repoRoot()), print: printActivation },
   { run: () => benchLogThroughput(), print: printLog },
   { run: () => benchWizard(), print: printJson },
+  { run: () => benchServing(repoRoot()), print: printServing },
+  { run: () => benchPython(repoRoot()), print: printPython as (s: AnySection) => void },
 ];
 
 export async function main(): Promise<void> {

@@ -1,5 +1,5 @@
 // `qeff-disagg`: the config language on the command line (check, plan, script, compile-command).
-import { statSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { readFileBounded, type BoundedText } from './boundedRead';
 import { resolve } from 'node:path';
 import { checkText } from '../core/check';
@@ -11,7 +11,10 @@ import { buildPlan, PlanError, type Plan } from '../core/plan';
 import { pyString } from '../core/pythonLiteral';
 import { stageScript } from '../core/pythonScript';
 import { applyRuleSettings, readRuleSettings, type RuleSetting } from '../core/ruleSettings';
-import type { Diagnostic } from '../core/types';
+import { buildServeCommand, type Runtime } from '../core/serving/serveCommand';
+import type { CheckOptions, Diagnostic } from '../core/types';
+import { initPythonParser, pythonParser, type WasmReader } from '../core/python/parser';
+import { analyseScript, checkScript, ImportError, importScript } from '../core/python/scriptCheck';
 
 export class UsageError extends Error {}
 
@@ -20,7 +23,10 @@ const USAGE = `Usage:
   qeff-disagg plan [--format text|json] FILE
   qeff-disagg script --stage prefill|decode FILE
   qeff-disagg compile-command [--format text|json] [LOGFILE|-]
-Exit codes: 0 ok; 1 errors found (check) or no compiler command (compile-command); 2 bad usage or unreadable file.`;
+  qeff-disagg serve-command [--format text|json] [--runtime bare|docker] FILE
+  qeff-disagg import [--out FILE|-] [--force] SCRIPT.py
+check also takes Python scripts (*.py): the same rules on their QEFFAutoModelForCausalLM calls.
+Exit codes: 0 ok; 1 errors found (check, serve-command) or no compiler command (compile-command); 2 bad usage or unreadable file.`;
 
 export interface Io { stdout(s: string): void; stderr(s: string): void; readStdin(maxBytes: number): BoundedText }
 
@@ -86,7 +92,7 @@ function check(args: string[], io: Io): number {
     file, diagnostics: 'tooLarge' in read
       ? [{ code: 'QEFF-JSON', severity: 'error', message: tooLargeMessage(read.tooLarge), offset: 0, length: 0,
         range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }]
-      : applyRuleSettings(checkText(read.text, { configPath: resolve(file), qefficientVersion: version, host: nodeFileHost }), rules),
+      : applyRuleSettings(checkAny(file, read.text, { configPath: resolve(file), qefficientVersion: version, host: nodeFileHost }), rules),
   }));
   if (flags.get('format') === 'json') {
     const out = results.flatMap(r => r.diagnostics.map(d => ({
@@ -110,6 +116,45 @@ function ruleSettingsFlag(text: string | undefined): ReadonlyMap<string, RuleSet
   const { settings, problems } = readRuleSettings(value);
   if (problems.length) throw new UsageError(`--rules: ${problems.join('; ')}`);
   return settings;
+}
+
+const isScript = (file: string) => /\.py$/i.test(file);
+
+/** A *.py file gets the script check (ranges in the script); anything else is a config. */
+function checkAny(file: string, text: string, options: CheckOptions): Diagnostic[] {
+  return isScript(file) ? checkScript(text, options) : checkText(text, options);
+}
+
+/** The config equivalent of a script's compile calls, written next to it (or to --out) and never over a file without --force. */
+function importCommand(args: string[], io: Io): number {
+  const force = args.includes('--force');
+  const { flags, files } = parseArgs(args.filter(a => a !== '--force'), options({ out: null }));
+  if (files.length !== 1) throw new UsageError('import needs exactly one SCRIPT.py');
+  const script = files[0];
+  if (!isScript(script)) throw new UsageError(`${script}: import reads a Python script (*.py)`);
+  const read = readConfigFile(script);
+  if ('tooLarge' in read) throw new UsageError(`${script}: ${tooLargeMessage(read.tooLarge)}`);
+  let text: string;
+  try {
+    text = importScript(analyseScript(read.text), script.replace(/\\/g, '/').split('/').pop()!);
+  } catch (e) {
+    if (e instanceof ImportError) throw new UsageError(`${script}: ${e.message}`);
+    throw e;
+  }
+  const out = flags.get('out') ?? script.replace(/\.py$/i, '.qeff.json');
+  if (out === '-') {
+    io.stdout(text);
+    return 0;
+  }
+  try {
+    writeFileSync(out, text, { encoding: 'utf8', flag: force ? 'w' : 'wx' });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw new UsageError(`${out}: exists; not overwritten (pass --force to replace it, or --out another file)`);
+    throw new UsageError(`${out}: cannot write (${code ?? (e as Error).message})`);
+  }
+  io.stderr(`wrote ${out}; check it with: qeff-disagg check ${out}\n`);
+  return 0;
 }
 
 function loadPlan(file: string): Plan {
@@ -209,9 +254,55 @@ function compileCommand(args: string[], io: Io): number {
   return 0;
 }
 
+function serveCommand(args: string[], io: Io): number {
+  const { flags, files } = parseArgs(args, options({ format: FORMATS, runtime: ['bare', 'docker'] }));
+  if (files.length !== 1) throw new UsageError('serve-command needs exactly one FILE');
+  const read = readConfigFile(files[0]);
+  if ('tooLarge' in read) throw new UsageError(`${files[0]}: ${tooLargeMessage(read.tooLarge)}`);
+  const result = buildServeCommand(read.text, {
+    configPath: resolve(files[0]), host: nodeFileHost, runtime: flags.get('runtime') as Runtime | undefined,
+  });
+  for (const d of result.diagnostics) {
+    if (d.severity === 'error' || d.severity === 'warning') {
+      io.stderr(`${files[0]}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} ${d.code} ${d.message}\n`);
+    }
+  }
+  if (!result.command) {
+    io.stderr(`qeff-disagg: ${files[0]}: no launch command: ${result.error}\n`);
+    return 1;
+  }
+  const c = result.command;
+  if (flags.get('format') === 'json') {
+    io.stdout(JSON.stringify({ argv: c.argv, shell: c.shell, env: c.env, qpc: c.qpc }, null, 2) + '\n');
+  } else {
+    for (const note of c.notes) io.stdout(`# ${note}\n`);
+    io.stdout(`${c.shell}\n`);
+  }
+  return 0;
+}
+
 const COMMANDS = new Map<string, (args: string[], io: Io) => number>([
-  ['check', check], ['plan', plan], ['script', script], ['compile-command', compileCommand],
+  ['check', check], ['plan', plan], ['script', script], ['compile-command', compileCommand], ['serve-command', serveCommand],
+  ['import', importCommand],
 ]);
+
+/** Whether a command line needs the Python parser: `import`, or `check` of a *.py file. */
+export function needsPython(argv: string[]): boolean {
+  return argv[0] === 'import' || (argv[0] === 'check' && argv.slice(1).some(isScript));
+}
+
+/** `run`, after starting the Python parser when the command line needs it (it is not started otherwise). */
+export async function runWithPython(argv: string[], io: Io, read: WasmReader): Promise<number> {
+  if (needsPython(argv) && !pythonParser()) {
+    try {
+      await initPythonParser(read);
+    } catch (e) {
+      io.stderr(`qeff-disagg: cannot start the Python parser (${(e as Error).message}); is the installation complete (dist/*.wasm)?\n`);
+      return 2;
+    }
+  }
+  return run(argv, io);
+}
 
 export function run(argv: string[], io: Io): number {
   const [cmd, ...rest] = argv;

@@ -76,7 +76,11 @@ function validate(prefill: number[] | undefined, decode: number[] | undefined, c
     const shifted: number[] = [];
     for (let val of p) {
       while (d.includes(val) || shifted.includes(val)) {
-        val = Math.floor((val - 1) / CCL_UNIQUE_STEP) * CCL_UNIQUE_STEP;
+        const next = Math.floor((val - 1) / CCL_UNIQUE_STEP) * CCL_UNIQUE_STEP;
+        // Beyond 2^53 a double cannot step down by 32 (val - 1 === val): Python's ints can, ours give up
+        // (QEFF-PY-01 reports such a number anyway).
+        if (next >= val) { val = -1; break; }
+        val = next;
         if (val < 0) break;
       }
       if (val >= 0) shifted.push(val);

@@ -20,6 +20,8 @@ import { pythonValueRules } from './rules/pythonValues';
 import { misplacedKwargRules } from './rules/misplacedKwargs';
 import { modelFamilyRules } from './rules/modelFamily';
 import { subfunctionsNpiRules } from './rules/subfunctionsNpi';
+import { servingRules } from './rules/serving';
+import { servingQpcRules } from './rules/servingQpc';
 import { schemaDiagnostics } from './schemaCheck';
 import type { CheckOptions, Diagnostic } from './types';
 
@@ -27,6 +29,7 @@ const RULES: Rule[] = [
   modelFamilyRules, modeRules, continuousBatchingRules, prefillBlockingRules, prefillChunkingRules,
   environmentRules, misplacedKwargRules, subfunctionsNpiRules, pairingRules, contextLengthRules, hardwareRules,
   compileKwargRules, cclRules, pythonValueRules, execEnvRules,
+  servingRules, servingQpcRules,
 ];
 
 const MAX_PARSE_DIAGNOSTICS = 100;

@@ -15,6 +15,15 @@ export const COMMANDS = {
   saveCompileCommand: 'qeffDisagg.saveCompileCommand',
   newConfig: 'qeffDisagg.newConfig',
   editInWizard: 'qeffDisagg.editInWizard',
+  importScript: 'qeffDisagg.importScript',
+  showLog: 'qeffDisagg.showLog',
+  showProblems: 'qeffDisagg.showProblems',
+  refreshView: 'qeffDisagg.refreshView',
+  serve: 'qeffDisagg.serve',
+  stopServing: 'qeffDisagg.stopServing',
+  sendTestPrompt: 'qeffDisagg.sendTestPrompt',
+  showServeCommand: 'qeffDisagg.showServeCommand',
+  saveServeScript: 'qeffDisagg.saveServeScript',
 } as const;
 
 /** Context key: a run is going (menus and Cancel read it). */

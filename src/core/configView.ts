@@ -42,6 +42,8 @@ export interface ConfigView {
   version: Version | undefined;
   stages: StageView[];
   configDir: string | undefined;
+  /** The caller's default QPC folders for "serving" (CheckOptions.servingQpc). */
+  servingQpc: CheckOptions['servingQpc'];
 }
 
 export function stageView(key: StageKey, p: Prop): StageView | undefined {
@@ -107,7 +109,7 @@ export function buildView(root: Node, options: CheckOptions): ConfigView {
     const view = p && stageView(key, p);
     if (view) stages.push(view);
   }
-  return { root, modelProp, model, family, familySource, version, stages, configDir };
+  return { root, modelProp, model, family, familySource, version, stages, configDir, servingQpc: options.servingQpc };
 }
 
 function dirnameOf(p: string): string {

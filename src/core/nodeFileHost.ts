@@ -2,7 +2,7 @@
 // The files the check reads (NPI YAML files, a local model's config.json) are a few KB: a path from an
 // untrusted config must not make the host read a device, /proc or an endless file. So: regular files only,
 // a byte limit counted while reading (/proc files report size 0), and never /proc, /sys or /dev.
-import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import type { FileHost } from './types';
 
 /** Upstream's NPI files are 2-42 KB (QEfficient release/v1.22.0, examples/disagg_serving/*_npi.yaml,
@@ -53,4 +53,7 @@ export const nodeFileHost: FileHost = {
     return r.ok ? r.text : undefined;
   },
   readText: path => readBoundedFile(path),
+  isFile(path: string): boolean {
+    try { return statSync(path).isFile(); } catch { return false; }
+  },
 };

@@ -56,6 +56,8 @@ export interface FileHost {
   readFile(path: string): string | undefined;
   /** The same, saying why a file was not read (a system file, not a regular file, too large...). */
   readText?(path: string): { ok: true; text: string } | { ok: false; problem: string };
+  /** True when `path` is a regular file; for files too large to read (a QPC's programqpc.bin). Optional. */
+  isFile?(path: string): boolean;
 }
 
 export interface CheckOptions {
@@ -64,4 +66,6 @@ export interface CheckOptions {
   /** Target QEfficient version from the caller (detected install or a setting); the config's own wins. */
   qefficientVersion?: string;
   host?: FileHost;
+  /** QPC folders (absolute) served when "serving" names none: the last compile of each stage. */
+  servingQpc?: Partial<Record<StageKey, string>>;
 }

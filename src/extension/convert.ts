@@ -1,6 +1,8 @@
 // Core data -> vscode objects.
 import * as vscode from 'vscode';
-import type { Range, Severity, TextEdit } from '../core/types';
+import { NOT_ANALYSED } from '../core/python/scriptCheck';
+import { docsAnchor, ruleInfo } from '../core/ruleRegistry';
+import type { Diagnostic, Range, Severity, TextEdit } from '../core/types';
 
 export function toRange(r: Range): vscode.Range {
   return new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
@@ -24,4 +26,14 @@ export function toWorkspaceEdit(uri: vscode.Uri, edits: TextEdit[]): vscode.Work
 /** A stable key of a diagnostic: its code and range. */
 export function diagnosticKey(code: string, r: Range | vscode.Range): string {
   return `${code}|${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}`;
+}
+
+/** A core diagnostic as the editor shows it: source, code with its docs/rules.md link, tags. */
+export function toVsDiagnostic(d: Diagnostic, docsUri: vscode.Uri): vscode.Diagnostic {
+  const vd = new vscode.Diagnostic(toRange(d.range), d.message, toSeverity(d.severity));
+  vd.source = 'qeff-disagg';
+  // The "not analysed" hint of scripts is documented with the script support, not as a rule.
+  vd.code = { value: d.code, target: docsUri.with({ fragment: d.code === NOT_ANALYSED ? 'python-scripts' : docsAnchor(d.code) }) };
+  if (ruleInfo(d.code)?.unnecessary) vd.tags = [vscode.DiagnosticTag.Unnecessary];
+  return vd;
 }

@@ -322,6 +322,29 @@ function fakeQefficientEnv(runDir) {
   };
 }
 
-module.exports = { fakeQefficientEnv, ROOT, VT, NODE, ENTRY, CHROMIUM, SHOTS, sleep, checkInstalled, freshDir, seedSettings,
+/**
+ * One workbench session on a copy of `fixture` (or an empty folder) with the packaged .vsix installed and
+ * the test double of QEfficient in front of python3: body(page, { cs, WS, RUN }); everything is closed after.
+ */
+async function vsixSession(name, { vsix, fixture, trusted = true, settings = {} }, body) {
+  const RUN = freshDir(name);
+  const WS = path.join(RUN, 'ws');
+  if (fixture) fs.cpSync(fixture, WS, { recursive: true }); else fs.mkdirSync(WS, { recursive: true });
+  const extensionsDir = path.join(RUN, 'extensions');
+  installVsix(vsix, extensionsDir, RUN);
+  seedSettings(path.join(RUN, 'user-data'), { 'security.workspace.trust.startupPrompt': 'never', ...settings });
+  const cs = await startCodeServer({ runDir: RUN, folder: WS, extensionsDir, disableWorkspaceTrust: trusted, env: fakeQefficientEnv(RUN) });
+  let ctx;
+  try {
+    let page;
+    ({ ctx, page } = await openWorkbench(cs, WS, RUN));
+    await body(page, { cs, WS, RUN });
+  } finally {
+    if (ctx) await ctx.close();
+    await stopCodeServer(cs);
+  }
+}
+
+module.exports = { vsixSession, fakeQefficientEnv, ROOT, VT, NODE, ENTRY, CHROMIUM, SHOTS, sleep, checkInstalled, freshDir, seedSettings,
   startCodeServer, stopCodeServer, waitForActivation, extHostLogs, launchBrowser, openWorkbench, workbenchUrl, remoteUri,
   installVsix, palette, expectNotification, openFile, screenshot, results };

@@ -30,25 +30,9 @@ async function qeffPalette(page, always) {
   return titles;
 }
 
-async function session(name, { trusted }, body) {
-  const RUN = L.freshDir(name);
-  const WS = path.join(RUN, 'ws');
-  fs.cpSync(path.join(L.ROOT, 'test/fixtures/workspace'), WS, { recursive: true });
-  const extensionsDir = path.join(RUN, 'extensions');
-  L.installVsix(VSIX, extensionsDir, RUN);
-  // The DOM renderer puts the terminal's text in .xterm-rows, where the test can read it.
-  L.seedSettings(path.join(RUN, 'user-data'), { 'security.workspace.trust.startupPrompt': 'never', 'terminal.integrated.gpuAcceleration': 'off' });
-  const cs = await L.startCodeServer({ runDir: RUN, folder: WS, extensionsDir, disableWorkspaceTrust: trusted, env: L.fakeQefficientEnv(RUN) });
-  let ctx;
-  try {
-    let page;
-    ({ ctx, page } = await L.openWorkbench(cs, WS, RUN));
-    await body(page, { cs, WS });
-  } finally {
-    if (ctx) await ctx.close();
-    await L.stopCodeServer(cs);
-  }
-}
+// The DOM renderer puts the terminal's text in .xterm-rows, where the test can read it.
+const session = (name, { trusted }, body) => L.vsixSession(name, { vsix: VSIX, fixture: path.join(L.ROOT, 'test/fixtures/workspace'), trusted,
+  settings: { 'terminal.integrated.gpuAcceleration': 'off' } }, body);
 
 (async () => {
   if (!process.env.SKIP_PACKAGE) execFileSync('npm', ['run', '--silent', 'package'], { cwd: L.ROOT, stdio: 'inherit' });

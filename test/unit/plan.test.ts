@@ -284,6 +284,13 @@ describe('compute-context-length lists', () => {
     });
   }
 
+  test('a ctx_len beyond 2^53 ends (found by the property tests: seed 11 looped forever moving prefill values down)', () => {
+    const huge = 4.784041877261881e+243;
+    const r = processCcl([8734, 4096, 23672, 4], [12], huge, 8, false);
+    assert.equal(r.ctxLen, huge);
+    assert.ok(Array.isArray(r.decode) && r.decode.includes(huge));
+  });
+
   const withCcl = `{ "model": "openai/gpt-oss-20b",
     "prefill": { "mode": "chunking", "compile": { "prefill_seq_len": 128, "ctx_len": 4096, "comp_ctx_lengths_prefill": [4096, 2048] } },
     "decode": { "mode": "full-kv", "from_pretrained": { "qaic_config": { "ccl_enabled": true } }, "compile": { "ctx_len": 4096, "comp_ctx_lengths_decode": [512, 2048] } } }`;

@@ -14,6 +14,45 @@ export interface RuleCase {
   withoutFix?: boolean;
 }
 
+/** A QPC folder as QEfficient writes it (src/core/serving/qpcFolder.ts): `<dir>/qpc/programqpc.bin` and, beside
+ *  `qpc/`, specializations.json (flat, or named from 1.22.8), custom_io.yaml and qconfig.json. */
+export interface QpcFixture {
+  seq: number; ctx?: number; named?: boolean; prefillOnly?: boolean; qconfig?: boolean; prefixed?: boolean;
+  sdk?: string; layers?: number; program?: boolean; mxint8?: boolean;
+}
+export function qpcFiles(dir: string, o: QpcFixture): Record<string, string> {
+  const spec = { batch_size: '1', seq_len: String(o.seq), ctx_len: String(o.ctx ?? 4096) };
+  const kv = (n: string) => (o.prefixed ?? true) ? `${n}_vllmKvCache_RetainedState` : `${n}_RetainedState`;
+  const files: Record<string, string> = {
+    [`${dir}/specializations.json`]: JSON.stringify({ specializations: [o.named ? { name: 'Prefill', symbols: spec } : spec] }),
+    [`${dir}/custom_io.yaml`]: ['past_key.0', 'past_value.0'].map(n => ` - IOName: ${kv(n)}\n   Precision: float16\n\n`).join(''),
+  };
+  if (o.program ?? true) files[`${dir}/qpc/programqpc.bin`] = '\u0000';
+  if (o.qconfig ?? true) {
+    files[`${dir}/qconfig.json`] = JSON.stringify({
+      huggingface_config: { model_type: 'gpt_oss', num_hidden_layers: o.layers ?? 24 },
+      qpc_config: {
+        compiler_config: { prefill_only: o.prefillOnly ?? o.seq > 1, mxint8_kv_cache: o.mxint8 ?? false, mxfp6_matmul: false },
+        aic_sdk_config: { qaic_apps_version: o.sdk ?? '1.21.2.0', qaic_platform_version: o.sdk ?? '1.21.2.0' },
+      },
+    });
+  }
+  return files;
+}
+export const QPC_FILES: Record<string, string> = {
+  ...qpcFiles('/cfg/qpc/p', { seq: 128, named: true }),
+  ...qpcFiles('/cfg/qpc/d', { seq: 1 }),
+  ...qpcFiles('/cfg/qpc/p-plain', { seq: 128, prefixed: false }),
+  ...qpcFiles('/cfg/qpc/d-plain', { seq: 1, prefixed: false }),
+  ...qpcFiles('/cfg/qpc/d-seq', { seq: 128 }),
+  ...qpcFiles('/cfg/qpc/d-ctx', { seq: 1, ctx: 8192 }),
+  ...qpcFiles('/cfg/qpc/d-role', { seq: 1, prefillOnly: true }),
+  ...qpcFiles('/cfg/qpc/d-hand', { seq: 1, qconfig: false, prefillOnly: true }),
+  ...qpcFiles('/cfg/qpc/d-model', { seq: 1, layers: 36 }),
+  ...qpcFiles('/cfg/qpc/d-sdk', { seq: 1, sdk: '1.22.0.0' }),
+  ...qpcFiles('/cfg/qpc/d-empty', { seq: 1, program: false }),
+};
+
 const VALID_NPI = 'FP32NodeInstanceNames:\n  - /model/layers.0/Add_output_0\n';
 export const NPI_FILES = {
   '/cfg/npi/subfunction_120b_npi.yaml': VALID_NPI,
@@ -22,6 +61,7 @@ export const NPI_FILES = {
   '/cfg/npi/empty_subfunction.yaml': 'FP32NodeInstanceNames: []\n',
   '/cfg/npi/broken_subfunction.yaml': 'FP32NodeInstanceNames: [a, b\n',
   '/cfg/models/local/config.json': '{ "num_local_experts": 128, "num_hidden_layers": 36 }',
+  ...QPC_FILES,
 };
 
 /** A clean chunking + full-kv pair for gpt-oss-20b, where `prefill`/`decode` bodies can be replaced. */
@@ -38,6 +78,19 @@ export const CLEAN_CONFIGS = [pair(P_CHUNK, D_FULL), pair(P_BLOCK, D_SWA)];
 /** A blocking prefill with subfunctions, the given prefill_seq_len and env entries, paired with swa-retain decode. */
 const blocking = (psl: number, env: string) =>
   pair(`{ "mode": "blocking", "compile": { "prefill_seq_len": ${psl}, "use_onnx_subfunctions": true }, "env": { ${env} } }`, D_SWA);
+
+/** A decode stage with continuous batching, as serving needs it. */
+const D_FULL_CB = '{ "mode": "full-kv", "from_pretrained": { "continuous_batching": true }, "compile": { "ctx_len": 4096, "full_batch_size": 4, "kv_cache_batch_size": 4 } }';
+const P_CHUNK_2 = P_CHUNK.replace('"ctx_len": 4096', '"ctx_len": 4096, "num_devices": 2');
+const SRV_BASE = '{ "prefill": { "deviceGroups": [[0]] }, "decode": { "deviceGroups": [[1]] } }';
+/** A chunking + full-kv pair with a "serving" section (the text may carry ⟦ ⟧). */
+const served = (serving: string, prefill = P_CHUNK, decode = D_FULL_CB) => pair(prefill, decode, `\n  "serving": ${serving},`);
+const SERVED = served('{ "port": 8000, "kvHandoffPort": 5656, "prefill": { "deviceGroups": [[0]], "ports": [9900] }, "decode": { "deviceGroups": [[1]], "ports": [9800] } }');
+/** Serving the QPC fixtures of QPC_FILES; a ⟦ ⟧ around a path marks the quoted JSON string. */
+const servedQpc = (p: string, d: string, prefill = P_CHUNK, decode = D_FULL_CB) => {
+  const q = (path: string) => path.startsWith('⟦') ? `⟦"${path.slice(1, -1)}/qpc"⟧` : `"${path}/qpc"`;
+  return served(`{ "prefill": { "deviceGroups": [[0]], "qpc": ${q(p)} }, "decode": { "deviceGroups": [[1]], "qpc": ${q(d)} } }`, prefill, decode);
+};
 
 const f = (code: string, name: string, text: string, more: Partial<RuleCase> = {}): RuleCase => ({ code, name, text, fires: true, ...more });
 const n = (code: string, name: string, text: string, more: Partial<RuleCase> = {}): RuleCase => ({ code, name, text, fires: false, ...more });
@@ -273,6 +326,47 @@ export const CASES: RuleCase[] = [
   f('QEFF-EXEC-01', 'PYTHONPATH in a stage env', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096 }, "env": { ⟦"PYTHONPATH"⟧: "/tmp/evil" } }')),
   n('QEFF-EXEC-01', 'LD_PRELOAD cleared with an empty value', pair(P_CHUNK, '{ "mode": "full-kv", "compile": { "ctx_len": 4096 }, "env": { "LD_PRELOAD": "" } }')),
 
+  // Serving
+  f('QEFF-SRV-01', 'port out of range', served('{ "port": ⟦70000⟧, "prefill": { "deviceGroups": [[0]] }, "decode": { "deviceGroups": [[1]] } }')),
+  f('QEFF-SRV-01', 'decode port equals the API port', served('{ "port": 8000, "prefill": { "deviceGroups": [[0]] }, "decode": { "deviceGroups": [[1]], "ports": [⟦8000⟧] } }')),
+  n('QEFF-SRV-01', 'distinct ports', SERVED),
+  f('QEFF-SRV-02', 'a device in both stages', served('{ "prefill": { "deviceGroups": [[0, 1]] }, "decode": { "deviceGroups": [[⟦1⟧]] } }', P_CHUNK_2)),
+  n('QEFF-SRV-02', 'disjoint devices', SERVED),
+  f('QEFF-SRV-03', 'two groups, one port', served('{ "prefill": { "deviceGroups": [[0], [2]], "ports": ⟦[9900]⟧ }, "decode": { "deviceGroups": [[1]] } }')),
+  n('QEFF-SRV-03', 'two groups, two ports', served('{ "prefill": { "deviceGroups": [[0], [2]], "ports": [9900, 9901] }, "decode": { "deviceGroups": [[1]] } }')),
+  f('QEFF-SRV-04', 'group size is not num_devices', served('{ "prefill": { "deviceGroups": [⟦[0, 2]⟧] }, "decode": { "deviceGroups": [[1]] } }')),
+  f('QEFF-SRV-04', 'groups of unequal size', served('{ "prefill": { "deviceGroups": [[0, 2], ⟦[3]⟧], "ports": [9900, 9901] }, "decode": { "deviceGroups": [[1]] } }', P_CHUNK_2)),
+  n('QEFF-SRV-04', 'group size is num_devices', served('{ "prefill": { "deviceGroups": [[0, 2]] }, "decode": { "deviceGroups": [[1]] } }', P_CHUNK_2)),
+  f('QEFF-SRV-05', 'chunking ctx_len is not --max-model-len (over PAIR-02)', served(SRV_BASE, P_CHUNK, D_FULL_CB.replace('"ctx_len": 4096', '"ctx_len": ⟦8192⟧'))),
+  n('QEFF-PAIR-02', 'PAIR-02 yields to SRV-05', served(SRV_BASE, P_CHUNK, D_FULL_CB.replace('"ctx_len": 4096', '"ctx_len": 8192'))),
+  n('QEFF-SRV-05', 'one ctx_len', SERVED),
+  f('QEFF-SRV-06', 'decode maxNumSeqs is not full_batch_size', served('{ "prefill": { "deviceGroups": [[0]] }, "decode": { "deviceGroups": [[1]], "maxNumSeqs": ⟦8⟧ } }')),
+  n('QEFF-SRV-06', 'decode maxNumSeqs is full_batch_size', served('{ "prefill": { "deviceGroups": [[0]] }, "decode": { "deviceGroups": [[1]], "maxNumSeqs": 4 } }')),
+  f('QEFF-SRV-07', 'mxint8 differs (over PAIR-03)', served(SRV_BASE, P_CHUNK.replace('"ctx_len": 4096', '"ctx_len": 4096, "mxint8_kv_cache": true'), D_FULL_CB.replace('"ctx_len": 4096', '"ctx_len": 4096, "mxint8_kv_cache": ⟦false⟧'))),
+  n('QEFF-PAIR-03', 'PAIR-03 yields to SRV-07', served(SRV_BASE, P_CHUNK.replace('"ctx_len": 4096', '"ctx_len": 4096, "mxint8_kv_cache": true'), D_FULL_CB)),
+  n('QEFF-SRV-07', 'mxint8 on both', served(SRV_BASE, P_CHUNK.replace('"ctx_len": 4096', '"ctx_len": 4096, "mxint8_kv_cache": true'), D_FULL_CB.replace('"ctx_len": 4096', '"ctx_len": 4096, "mxint8_kv_cache": true'))),
+  f('QEFF-SRV-08', 'a colon in the QPC path', served('{ "prefill": { "deviceGroups": [[0]], "qpc": ⟦"qpc/a:b/qpc"⟧ }, "decode": { "deviceGroups": [[1]] } }')),
+  f('QEFF-SRV-08', 'a space in the QPC path', served('{ "prefill": { "deviceGroups": [[0]] }, "decode": { "deviceGroups": [[1]], "qpc": ⟦"my qpc/qpc"⟧ } }')),
+  n('QEFF-SRV-08', 'a plain QPC path', SERVED),
+  f('QEFF-SRV-09', 'extraArgs sets --max-model-len', served('{ "prefill": { "deviceGroups": [[0]] }, "decode": { "deviceGroups": [[1]] }, "extraArgs": ["--tool-call-parser", "openai", ⟦"--max-model-len=2048"⟧] }')),
+  n('QEFF-SRV-09', 'extraArgs with a flag of its own', served('{ "prefill": { "deviceGroups": [[0]] }, "decode": { "deviceGroups": [[1]] }, "extraArgs": ["--tool-call-parser", "openai"] }')),
+  f('QEFF-SRV-10', 'serving without a decode stage', '{ "model": "openai/gpt-oss-20b", ⟦"serving"⟧: { "prefill": { "deviceGroups": [[0]] }, "decode": { "deviceGroups": [[1]] } }, "prefill": ' + P_CHUNK + ' }'),
+  n('QEFF-SRV-10', 'both stages', SERVED),
+  f('QEFF-SRV-11', 'no programqpc.bin', servedQpc('qpc/p', '⟦qpc/d-empty⟧')),
+  n('QEFF-SRV-11', 'both QPCs compiled', servedQpc('qpc/p', 'qpc/d')),
+  f('QEFF-SRV-12', 'decode QPC is a prefill QPC', servedQpc('qpc/p', '⟦qpc/d-seq⟧')),
+  f('QEFF-SRV-12', 'decode QPC ctx_len differs, on ctx_len', servedQpc('qpc/p', 'qpc/d-ctx', P_CHUNK, D_FULL_CB.replace('"ctx_len": 4096', '"ctx_len": ⟦4096⟧'))),
+  f('QEFF-SRV-12', 'prefill QPC seq_len differs, on prefill_seq_len', servedQpc('qpc/p', 'qpc/d', P_CHUNK.replace('"prefill_seq_len": 128', '"prefill_seq_len": ⟦256⟧'))),
+  n('QEFF-SRV-12', 'named (1.22.8) and flat specializations that agree', servedQpc('qpc/p', 'qpc/d')),
+  f('QEFF-SRV-13', 'decode QPC compiled prefill_only', servedQpc('qpc/p', '⟦qpc/d-role⟧')),
+  f('QEFF-SRV-13', 'two models', servedQpc('qpc/p', '⟦qpc/d-model⟧')),
+  n('QEFF-SRV-13', 'no qconfig.json (compiled by hand): not checked', servedQpc('qpc/p', 'qpc/d-hand')),
+  f('QEFF-SRV-14', 'prefixed prefill, plain decode', servedQpc('qpc/p', '⟦qpc/d-plain⟧'), { severity: 'error' }),
+  f('QEFF-SRV-14', 'neither prefixed: warning', servedQpc('qpc/p-plain', '⟦qpc/d-plain⟧'), { severity: 'warning' }),
+  n('QEFF-SRV-14', 'both prefixed', servedQpc('qpc/p', 'qpc/d')),
+  f('QEFF-SRV-15', 'two SDKs', servedQpc('qpc/p', '⟦qpc/d-sdk⟧')),
+  n('QEFF-SRV-15', 'one SDK', servedQpc('qpc/p', 'qpc/d')),
+
   // Parse errors
   f('QEFF-JSON', 'an unterminated object', '{ "model": "openai/gpt-oss-20b", "x": [1, 2⟦}⟧'),
   f('QEFF-JSON', 'a missing comma', '{ "model": "openai/gpt-oss-20b" ⟦"family"⟧: 1 }'),
@@ -334,4 +428,19 @@ export const MESSAGES: Record<string, RegExp> = {
   'QEFF-PY-03': /holds a NUL character/,
   'QEFF-PY-04': /cannot be an environment variable name/,
   'QEFF-EXEC-01': /changes what runs/,
+  'QEFF-SRV-01': /is not a TCP port \(1 to 65535\)|refuses ports that are not unique/,
+  'QEFF-SRV-02': /is already in .+ group \d+: each device \(QID\) serves one instance/,
+  'QEFF-SRV-03': /starts one instance per device group and needs one port for each/,
+  'QEFF-SRV-04': /a QPC runs on exactly the devices it was compiled|needs the groups of a stage to be the same size/,
+  'QEFF-SRV-05': /--max-model-len \d+ \(the decode ctx_len\), but the chunking prefill is compiled for ctx_len \d+/,
+  'QEFF-SRV-06': /Decode maxNumSeqs \d+ differs from the decode QPC's full_batch_size/,
+  'QEFF-SRV-07': /mxint8_kv_cache is .+: qaic_disagg takes one --kv-cache-dtype for both runtimes/,
+  'QEFF-SRV-08': /QPC path contains ":", "=" or white space/,
+  'QEFF-SRV-09': /extraArgs sets --[a-z-]+, which the launch command already derives from the config/,
+  'QEFF-SRV-10': /"serving" launches a prefill and a decode QPC: the config needs both/,
+  'QEFF-SRV-11': /No programqpc\.bin in .+: qaic_disagg would compile the .+ stage itself/,
+  'QEFF-SRV-12': /QPC is specialized for (seq_len|ctx_len) \d+, the config says/,
+  'QEFF-SRV-13': /compiled with prefill_only=|QPCs are of different models/,
+  'QEFF-SRV-14': /KV buffer names|"vllmKvCache" prefix/,
+  'QEFF-SRV-15': /compiled with different Cloud AI SDKs/,
 };

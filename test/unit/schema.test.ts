@@ -135,7 +135,7 @@ test('the root and definitions have the expected structure', () => {
   assert.deepEqual(schema.required, ['model']);
   assert.equal(schema.additionalProperties, false);
   assert.deepEqual(Object.keys(propertiesOf(schema)).sort(),
-    ['$schema', 'decode', 'family', 'model', 'prefill', 'qefficientVersion']);
+    ['$schema', 'decode', 'family', 'model', 'prefill', 'qefficientVersion', 'serving']);
   const root = propertiesOf(schema);
   assert.equal((root.prefill as JsonObject).$ref, '#/definitions/prefillStage');
   assert.equal((root.decode as JsonObject).$ref, '#/definitions/decodeStage');
@@ -357,4 +357,20 @@ test('nullable kwargs accept null and their documented shapes', () => {
     Object.assign(d.decode.from_pretrained, { qaic_config: null, max_seq_len_cached: null });
     d.prefill.from_pretrained.qaic_config = { ccl_enabled: true };
   }));
+});
+
+test('the serving section: structure, and what it accepts and rejects', () => {
+  assert.equal((propertiesOf(schema).serving as JsonObject).$ref, '#/definitions/serving');
+  assert.deepEqual(Object.keys(propertiesOf(definition('serving'))).sort(),
+    ['decode', 'extraArgs', 'image', 'kvHandoffPort', 'kvStoreSizeMB', 'port', 'prefill', 'runtime']);
+  for (const name of ['servingStage_prefill', 'servingStage_decode']) {
+    assert.deepEqual(Object.keys(propertiesOf(definition(name))).sort(), ['deviceGroups', 'maxNumSeqs', 'ports', 'qpc']);
+  }
+  const serving = { prefill: { deviceGroups: [[0, 1]], ports: [9900] }, decode: { deviceGroups: [[2]] } };
+  assertValid({ model: 'openai/gpt-oss-20b', serving });
+  assertValid({ model: 'openai/gpt-oss-20b', serving: { ...serving, runtime: 'docker', extraArgs: ['--tool-call-parser', 'openai'] } });
+  assertInvalid({ model: 'openai/gpt-oss-20b', serving: { prefill: serving.prefill } }, '/serving', 'required');
+  assertInvalid({ model: 'openai/gpt-oss-20b', serving: { ...serving, runtime: 'k8s' } }, '/serving/runtime', 'enum');
+  assertInvalid({ model: 'openai/gpt-oss-20b', serving: { ...serving, decode: { deviceGroups: [2] } } }, '/serving/decode/deviceGroups/0', 'type');
+  assertInvalid({ model: 'openai/gpt-oss-20b', serving: { ...serving, decode: { deviceGroups: [[2]], qpcs: 'x' } } }, '/serving/decode', 'additionalProperties');
 });

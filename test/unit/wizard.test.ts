@@ -42,6 +42,14 @@ const check = (text: string, path = '/ws/x.qeff.json'): Diagnostic[] => checkTex
 const notInfo = (ds: Diagnostic[]) => ds.filter(d => d.severity === 'error' || d.severity === 'warning').map(d => `${d.code}: ${d.message}`);
 
 describe('defaults per mode', () => {
+  test('a detected four-part QEfficient version starts the wizard in the form a config may write', () => {
+    assert.equal(initialState(FOLDER, '1.22.8.0').qefficientVersion, '1.22.8');
+    assert.equal(initialState(FOLDER, '1.21').qefficientVersion, '1.21');
+    assert.equal(initialState(FOLDER).qefficientVersion, '');
+    const text = renderNewConfig(configValues({ ...initialState(FOLDER, '1.22.8.0'), model: 'openai/gpt-oss-20b' }));
+    assert.deepEqual(check(text).filter(d => d.code === 'QEFF-SCHEMA').map(d => d.message), []);
+  });
+
   test('a new config: both stages, the chunking + full-KV pair, every parameter filled', () => {
     const s = initialState(FOLDER);
     assert.equal(s.stages, 'both');

@@ -86,7 +86,9 @@ export function emptyStage(mode: Mode | ''): StageFields {
 /** A new config: gpt-oss via the hub, both stages as the natural chunking + full-KV pair, every default filled. */
 export function initialState(folder: string, qefficientVersion = ''): WizardState {
   return withDefaults({
-    schemaVersion: 1, step: 0, modelSource: 'hub', model: '', family: 'auto', qefficientVersion,
+    schemaVersion: 1, step: 0, modelSource: 'hub', model: '', family: 'auto',
+    // A detected version has up to four parts (1.22.8.0); a config writes at most three (the schema's pattern).
+    qefficientVersion: qefficientVersion.split('.').slice(0, 3).join('.'),
     stages: 'both', prefill: emptyStage('chunking'), decode: emptyStage('full-kv'),
     folder, fileName: '', fileNameTouched: false,
   });

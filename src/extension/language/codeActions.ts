@@ -6,21 +6,27 @@ import { PICK_NPI_COMMAND } from '../../core/rules/subfunctionsNpi';
 import { nodeFileHost } from '../../core/nodeFileHost';
 import { basename, resolvePath } from '../../core/paths';
 import { buildPlan } from '../../core/plan';
-import type { Fix, StageKey } from '../../core/types';
+import type { Diagnostic, Fix, StageKey } from '../../core/types';
 import { checkoutRoot, UPSTREAM_NPI_DIR, upstreamNpiCandidates } from '../../core/upstreamNpi';
 import { checkText } from '../../core/check';
 import { applyRuleSettings } from '../../core/ruleSettings';
 import { checkOptions, ruleSettings } from '../configDocuments';
 import { probedQefficientFile } from '../runner/environment';
 import { diagnosticKey, toWorkspaceEdit } from '../convert';
-import type { ConfigDiagnostics } from './diagnostics';
+
+/** What the code actions read: the core's fixes per document version; `reportedFor` only for configs (fix all on save). */
+export interface FixSource {
+  fixesFor(doc: vscode.TextDocument): { byKey: Map<string, { diagnostic: Diagnostic; fixes: Fix[] }> } | undefined;
+  reportedFor?(doc: vscode.TextDocument): readonly Diagnostic[] | undefined;
+}
 
 export class ConfigCodeActions implements vscode.CodeActionProvider {
   /** source.fixAll.qeffDisagg: the safe fixes of the whole file, e.g. on save with editor.codeActionsOnSave. */
   static readonly fixAllKind = vscode.CodeActionKind.SourceFixAll.append('qeffDisagg');
   static readonly kinds = [vscode.CodeActionKind.QuickFix, ConfigCodeActions.fixAllKind];
 
-  constructor(private readonly diagnostics: ConfigDiagnostics) {}
+  /** Config diagnostics, or the script diagnostics (pythonScripts.ts): both keep the core's fixes per version. */
+  constructor(private readonly diagnostics: FixSource) {}
 
   provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
     if (context.only?.contains(ConfigCodeActions.fixAllKind)) {
@@ -51,6 +57,8 @@ export class ConfigCodeActions implements vscode.CodeActionProvider {
   }
 
   private fixAll(doc: vscode.TextDocument): vscode.CodeAction[] {
+    // Python scripts keep their fixes per quick fix only: a script is not rewritten on save.
+    if (!this.diagnostics.reportedFor) return [];
     // The text as it is now (on save the debounced diagnostics may lag behind the last keystroke).
     const edits = fixAllEdits(this.diagnostics.reportedFor(doc) ?? applyRuleSettings(checkText(doc.getText(), checkOptions(doc)), ruleSettings()));
     if (!edits.length) return [];

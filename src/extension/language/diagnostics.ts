@@ -3,11 +3,10 @@
 import * as vscode from 'vscode';
 import { checkText } from '../../core/check';
 import { nodeFileHost, readBoundedFile } from '../../core/nodeFileHost';
-import { docsAnchor, ruleInfo } from '../../core/ruleRegistry';
 import type { Diagnostic, Fix } from '../../core/types';
 import { applyRuleSettings } from '../../core/ruleSettings';
 import { CONFIG_GLOB, checkOptions, isConfigDocument, ruleSettings } from '../configDocuments';
-import { diagnosticKey, toRange, toSeverity } from '../convert';
+import { diagnosticKey, toRange, toVsDiagnostic } from '../convert';
 import { log } from '../log';
 
 const DEBOUNCE_MS = 150;
@@ -87,10 +86,7 @@ export class ConfigDiagnostics implements vscode.Disposable {
     this.deps.set(doc.uri.toString(), read);
     const byKey = new Map<string, { diagnostic: Diagnostic; fixes: Fix[] }>();
     const list = found.map(d => {
-      const vd = new vscode.Diagnostic(toRange(d.range), d.message, toSeverity(d.severity));
-      vd.source = 'qeff-disagg';
-      vd.code = { value: d.code, target: this.docsUri.with({ fragment: docsAnchor(d.code) }) };
-      if (ruleInfo(d.code)?.unnecessary) vd.tags = [vscode.DiagnosticTag.Unnecessary];
+      const vd = toVsDiagnostic(d, this.docsUri);
       if (d.related) vd.relatedInformation = d.related.map(r => new vscode.DiagnosticRelatedInformation(new vscode.Location(doc.uri, toRange(r.range)), r.message));
       const fixes = [...(d.fix ? [d.fix] : []), ...(d.moreFixes ?? [])];
       if (fixes.length) byKey.set(diagnosticKey(d.code, d.range), { diagnostic: d, fixes });

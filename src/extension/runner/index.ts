@@ -11,9 +11,10 @@ import { EnvironmentStatus } from './environment';
 import { execEnvRefusal } from './execEnvConfirm';
 import { selectInterpreter } from './interpreter';
 import { ManualCommands, type ManualCommand } from './manualCommands';
-import { Runs } from './runs';
+import { Runs, type CompiledQpc } from './runs';
 import { QeffTaskProvider, TASK_TYPE } from './taskProvider';
 import { refusalOf } from './stageRun';
+import { targetOf } from './target';
 import { refuseIfUntrusted } from './trust';
 
 /** What the extension exports for other extensions and for tests. */
@@ -21,9 +22,14 @@ export interface RunnerApi {
   manualCommand(config: vscode.Uri, stage: string): ManualCommand | undefined;
   /** The qeff-disagg task provider (fetchTasks does not answer in an untrusted workspace). */
   taskProvider: vscode.TaskProvider;
+  /** A stage compiled to a QPC folder by a run. */
+  onDidCompile: vscode.Event<CompiledQpc>;
 }
 
-export function registerRunner(context: vscode.ExtensionContext, recheckConfigs: () => void): RunnerApi {
+/** The runner's parts that the QEfficient view follows. */
+export interface RunnerParts { api: RunnerApi; runs: Runs; manual: ManualCommands }
+
+export function registerRunner(context: vscode.ExtensionContext, recheckConfigs: () => void): RunnerParts {
   const driverPath = context.asAbsolutePath('src/runner/qeff_driver.py');
   const manual = new ManualCommands(context.workspaceState);
   const runs = new Runs(driverPath, manual);
@@ -31,13 +37,14 @@ export function registerRunner(context: vscode.ExtensionContext, recheckConfigs:
   const taskProvider = new QeffTaskProvider(driverPath, runs, context.workspaceState);
   const cmd = (id: string, fn: (...args: never[]) => unknown) => vscode.commands.registerCommand(id, fn);
 
-  const runCommand = (steps: readonly Step[], allStages: boolean) => async (uri?: vscode.Uri) => {
+  const runCommand = (steps: readonly Step[], allStages: boolean) => async (a?: unknown, b?: unknown) => {
     if (refuseIfUntrusted()) return [];
-    const config = await pickConfig(uri);
+    const target = targetOf(a, b);
+    const config = await pickConfig(target.uri);
     if (!config) return [];
     const refusal = await refusalOf(config); // before asking anything
     if (refusal) { void vscode.window.showErrorMessage(refusal); return [{ kind: 'refused', message: refusal }]; }
-    const stages = allStages ? await stagesOf(config) : await pickStage(config);
+    const stages = allStages ? await stagesOf(config) : target.stage ? [target.stage] : await pickStage(config);
     if (!stages?.length) return [];
     const envRefusal = await execEnvRefusal(context.workspaceState, config, stages);
     if (envRefusal) { void vscode.window.showWarningMessage(envRefusal); return [{ kind: 'refused', message: envRefusal }]; }
@@ -45,8 +52,9 @@ export function registerRunner(context: vscode.ExtensionContext, recheckConfigs:
     return runs.run(config, stages, steps);
   };
 
-  const withManual = (fn: (c: ManualCommand) => unknown) => async (uri?: vscode.Uri, stage?: string) => {
-    const c = await pickManual(manual, uri, stage);
+  const withManual = (fn: (c: ManualCommand) => unknown) => async (a?: unknown, b?: unknown) => {
+    const target = targetOf(a, b);
+    const c = await pickManual(manual, target.uri, target.stage);
     return c ? fn(c) : undefined;
   };
 
@@ -70,10 +78,11 @@ export function registerRunner(context: vscode.ExtensionContext, recheckConfigs:
         .then(c => { if (c) void vscode.env.clipboard.writeText(report); });
       return report;
     }),
-    cmd(COMMANDS.showScript, async (uri?: vscode.Uri, stage?: StageKey) => {
-      const config = await pickConfig(uri);
+    cmd(COMMANDS.showScript, async (a?: unknown, b?: unknown) => {
+      const target = targetOf(a, b);
+      const config = await pickConfig(target.uri);
       if (!config) return undefined;
-      const stages = stage ? [stage] : await pickStage(config);
+      const stages = target.stage ? [target.stage] : await pickStage(config);
       if (!stages?.length) return undefined;
       const doc = await vscode.workspace.openTextDocument(config);
       const script = stageScript(buildPlan(doc.getText(), checkOptions(doc)), stages[0]);
@@ -93,7 +102,7 @@ export function registerRunner(context: vscode.ExtensionContext, recheckConfigs:
   const maybeProbe = (d: vscode.TextDocument) => { if (isConfigDocument(d)) void env.probe(); };
   context.subscriptions.push(vscode.workspace.onDidOpenTextDocument(maybeProbe));
   setTimeout(() => vscode.workspace.textDocuments.forEach(maybeProbe), 1000);
-  return { manualCommand: (config, stage) => manual.get(config, stage), taskProvider };
+  return { api: { manualCommand: (config, stage) => manual.get(config, stage), taskProvider, onDidCompile: runs.onDidCompile }, runs, manual };
 }
 
 async function pickConfig(uri?: vscode.Uri): Promise<vscode.Uri | undefined> {

@@ -24,6 +24,9 @@ const STATE_KEY = 'qeffDisagg.manualCommands';
 
 export class ManualCommands implements vscode.Disposable {
   private readonly watchers = new Map<string, vscode.Disposable>();
+  private readonly changed = new vscode.EventEmitter<ManualCommand>();
+  /** Fires when a command is captured or its stage is found compiled (the view and the lenses follow it). */
+  readonly onDidChange = this.changed.event;
 
   constructor(private readonly state: vscode.Memento) {
     for (const c of this.all()) if (!c.compiledAt) this.watch(c);
@@ -118,6 +121,7 @@ export class ManualCommands implements vscode.Disposable {
   private async put(c: ManualCommand): Promise<void> {
     const all = { ...this.state.get<Record<string, ManualCommand>>(STATE_KEY, {}), [key(c.config, c.stage)]: c };
     await this.state.update(STATE_KEY, all);
+    this.changed.fire(c);
   }
 
   private watch(c: ManualCommand): void {
@@ -140,6 +144,7 @@ export class ManualCommands implements vscode.Disposable {
 
   dispose(): void {
     for (const w of this.watchers.values()) w.dispose();
+    this.changed.dispose();
   }
 }
 

@@ -3,16 +3,32 @@
 import * as vscode from 'vscode';
 import { shellJoin } from '../../core/compileCommand';
 import { COMMANDS, RUNNING_CONTEXT } from '../../core/commandIds';
+import { minutesLeft } from '../../core/pipeline/stageState';
 import type { Step } from '../../core/runnerProtocol';
 import type { StageKey } from '../../core/types';
 import type { ManualCommands } from './manualCommands';
 import { OutputBatcher } from './outputBatcher';
 import { runStage, type Outcome } from './stageRun';
 
+/** What the view, the lenses, the history and the status bar follow: a run's start, phases, lines and end. */
+export type RunStateEvent =
+  | { type: 'start'; config: vscode.Uri; stage: StageKey; step: Step; at: number }
+  | { type: 'phase'; config: vscode.Uri; stage: StageKey; step: Step; phase: string; message: string }
+  | { type: 'line'; config: vscode.Uri; stage: StageKey; step: Step; line: string }
+  | { type: 'end'; config: vscode.Uri; stage: StageKey; step: Step; outcome: Outcome; at: number };
+export interface CompiledQpc { config: vscode.Uri; stage: StageKey; qpcPath: string }
+
 export class Runs implements vscode.Disposable {
   readonly channel = vscode.window.createOutputChannel('QEfficient Disaggregated: Runs');
   private readonly output = new OutputBatcher(this.channel);
   private current: vscode.CancellationTokenSource | undefined;
+  private readonly stateEmitter = new vscode.EventEmitter<RunStateEvent>();
+  readonly onDidChangeRunState = this.stateEmitter.event;
+  /** The expected duration of a step (the last one's with the same kwargs), shown in the progress. */
+  expectedDuration: (config: vscode.Uri, stage: StageKey, step: Step) => number | undefined = () => undefined;
+  private readonly compiled = new vscode.EventEmitter<CompiledQpc>();
+  /** A stage compiled to a QPC folder (serving defaults to the last one). */
+  readonly onDidCompile = this.compiled.event;
 
   constructor(private readonly driverPath: string, private readonly manual: ManualCommands) {}
 
@@ -38,12 +54,28 @@ export class Runs implements vscode.Disposable {
         token.onCancellationRequested(() => cts.cancel());
         for (const stage of stages) {
           for (const step of steps) {
-            progress.report({ message: vscode.l10n.t('{0} {1}: starting…', stage, step) });
+            const expected = this.expectedDuration(configUri, stage, step);
+            const startedAt = Date.now();
+            let phaseText = vscode.l10n.t('starting…');
+            // As build tools do: the remaining time from the last run with the same kwargs, refreshed on a timer.
+            const show = () => {
+              const left = minutesLeft(Date.now() - startedAt, expected);
+              progress.report({ message: `${stage} ${step}: ${phaseText}` + (left === undefined ? '' : ` — ${vscode.l10n.t('about {0} min left', left)}`) });
+            };
+            show();
+            const ticker = expected === undefined ? undefined : setInterval(show, 15000);
+            const at = { config: configUri, stage, step };
+            this.stateEmitter.fire({ type: 'start', ...at, at: startedAt });
             const outcome = await runStage({
               configUri, stage, step, driverPath: this.driverPath, token: cts.token,
-              onLine: line => this.output.line(line),
-              onEvent: ev => { if (ev.event === 'phase') progress.report({ message: `${stage} ${step}: ${ev.message}` }); },
-            });
+              onLine: line => { this.output.line(line); this.stateEmitter.fire({ type: 'line', ...at, line }); },
+              onEvent: ev => {
+                if (ev.event !== 'phase') return;
+                phaseText = ev.message;
+                show();
+                this.stateEmitter.fire({ type: 'phase', ...at, phase: ev.phase, message: ev.message });
+              },
+            }).finally(() => clearInterval(ticker));
             this.output.flush();
             outcomes.push(outcome);
             await this.report(configUri, stage, step, outcome);
@@ -62,6 +94,7 @@ export class Runs implements vscode.Disposable {
   }
 
   async report(configUri: vscode.Uri, stage: StageKey, step: Step, o: Outcome): Promise<void> {
+    this.stateEmitter.fire({ type: 'end', config: configUri, stage, step, outcome: o, at: Date.now() });
     const showOutput = vscode.l10n.t('Show Output');
     switch (o.kind) {
       case 'exported':
@@ -74,6 +107,7 @@ export class Runs implements vscode.Disposable {
         if (o.onnxPath) this.channel.appendLine(`[${stage} compile] compiled from the ONNX: ${o.onnxPath}`);
         this.channel.appendLine(`[${stage} compile] QPC: ${o.qpcPath}`);
         await this.manual.markCompiled(configUri.toString(), stage, o.qpcPath);
+        this.compiled.fire({ config: configUri, stage, qpcPath: o.qpcPath });
         void vscode.window.showInformationMessage(vscode.l10n.t('The {0} stage is compiled: {1}', stage, o.qpcPath));
         return;
       case 'manual':
@@ -112,5 +146,7 @@ export class Runs implements vscode.Disposable {
   dispose(): void {
     this.current?.cancel();
     this.channel.dispose();
+    this.stateEmitter.dispose();
+    this.compiled.dispose();
   }
 }

@@ -232,6 +232,10 @@ class QEFFAutoModelForCausalLM(QEFFBaseModel):
             "continuous_batching": self.continuous_batching,
             "use_onnx_subfunctions": bool(use_onnx_subfunctions),
             "api": constants.API,
+            # from_pretrained passes it to the constructor, whose create_model_params keeps it for the hash
+            # (transformers/models/modeling_auto.py, utils/_utils.py and utils/constants.py
+            # KWARGS_INCLUSION_LIST, v1.22.0); so hashed_export_params.json names the model.
+            "pretrained_model_name_or_path": self.pretrained_model_name_or_path,
         }
         if prefill_only:
             if self.continuous_batching and not enable_chunking:

@@ -1,0 +1,101 @@
+// Serving in the real extension host: QEff: Serve starts the qaic_disagg test double (test/fake/python/qaic_disagg,
+// on PYTHONPATH as for the fake QEfficient), the status bar shows the endpoint, Send Test Prompt streams a reply,
+// Stop leaves no process of the group and a free port; an early exit is reported; Save Serve Script never clobbers.
+'use strict';
+const assert = require('assert');
+const fs = require('fs');
+const net = require('net');
+const path = require('path');
+const { spawnSync } = require('child_process');
+const vscode = require('vscode');
+const { ws } = require('./helpers');
+
+const groupMembers = pgid => spawnSync('pgrep', ['-g', String(pgid)], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean);
+const freePort = () => new Promise(resolve => {
+  const s = net.createServer();
+  s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+});
+
+/** A QPC folder as QEfficient writes it: qpc/programqpc.bin, and beside qpc/ its specializations and custom IO. */
+function writeQpc(dir, seqLen) {
+  fs.mkdirSync(path.join(dir, 'qpc'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'qpc', 'programqpc.bin'), '\0');
+  fs.writeFileSync(path.join(dir, 'specializations.json'), JSON.stringify({ specializations: [{ name: 'Prefill', symbols: { batch_size: '1', seq_len: String(seqLen), ctx_len: '4096' } }] }));
+  fs.writeFileSync(path.join(dir, 'custom_io.yaml'), ' - IOName: past_key.0_vllmKvCache_RetainedState\n   Precision: float16\n\n');
+}
+
+suite('serving with the qaic_disagg test double', () => {
+  const dir = () => path.join(ws(), 'serving');
+  let config;
+  let api;
+
+  suiteSetup(async () => {
+    await vscode.extensions.getExtension('qeff-disagg.qeff-disagg').activate();
+    fs.mkdirSync(dir(), { recursive: true });
+    writeQpc(path.join(dir(), 'qpc-p'), 128);
+    writeQpc(path.join(dir(), 'qpc-d'), 1);
+    api = await freePort();
+    const [p, d, kv] = [await freePort(), await freePort(), await freePort()];
+    config = vscode.Uri.file(path.join(dir(), 'deploy.qeff.json'));
+    fs.writeFileSync(config.fsPath, JSON.stringify({
+      model: 'openai/gpt-oss-20b',
+      prefill: { mode: 'chunking', compile: { prefill_seq_len: 128, ctx_len: 4096, use_onnx_subfunctions: true } },
+      decode: { mode: 'full-kv', from_pretrained: { continuous_batching: true }, compile: { ctx_len: 4096, full_batch_size: 4, kv_cache_batch_size: 4 } },
+      serving: { port: api, kvHandoffPort: kv, prefill: { deviceGroups: [[0]], ports: [p], qpc: 'qpc-p/qpc' }, decode: { deviceGroups: [[1]], ports: [d], qpc: 'qpc-d/qpc' } },
+    }, null, 2));
+  });
+
+  suiteTeardown(async () => {
+    await vscode.commands.executeCommand('qeffDisagg.stopServing');
+    fs.rmSync(dir(), { recursive: true, force: true });
+  });
+
+  test('Serve starts the launcher, the status bar shows the endpoint, a test prompt answers, Stop leaves nothing', async () => {
+    const served = await vscode.commands.executeCommand('qeffDisagg.serve', config);
+    assert.ok(served, 'Serve returned no endpoint');
+    assert.strictEqual(served.endpoint, `http://127.0.0.1:${api}/v1`);
+    assert.ok(served.statusText.includes(served.endpoint), served.statusText);
+    assert.strictEqual(served.model, 'openai/gpt-oss-20b');
+    const seen = JSON.parse(fs.readFileSync(path.join(dir(), 'qaic_disagg_fake.json'), 'utf8'));
+    assert.deepStrictEqual(seen.argv.slice(seen.argv.indexOf('--max-model-len'), seen.argv.indexOf('--max-model-len') + 2), ['--max-model-len', '4096']);
+    assert.ok(seen.argv.includes(`qpc_path:${path.join(dir(), 'qpc-d', 'qpc')}`), seen.argv.join(' '));
+    assert.ok(groupMembers(served.pid).length >= 4, 'launcher, KV handoff and two instances');
+
+    const reply = await vscode.commands.executeCommand('qeffDisagg.sendTestPrompt', 'Say hello.');
+    assert.strictEqual(reply.text, 'Hello from the qaic_disagg test double.');
+    assert.strictEqual(reply.tokens, 7);
+
+    const stopped = await vscode.commands.executeCommand('qeffDisagg.stopServing');
+    assert.strictEqual(stopped.portFree, true);
+    assert.deepStrictEqual(groupMembers(served.pid), []);
+    assert.strictEqual(await vscode.commands.executeCommand('qeffDisagg.sendTestPrompt', 'again'), undefined);
+  });
+
+  test('a launcher that exits early gives no endpoint and leaves nothing running', async () => {
+    const cfg = JSON.parse(fs.readFileSync(config.fsPath, 'utf8'));
+    cfg.serving.extraArgs = ['--router-policy', 'bogus']; // argparse refuses it: exit 2 before serving
+    const bad = vscode.Uri.file(path.join(dir(), 'early-exit.qeff.json'));
+    fs.writeFileSync(bad.fsPath, JSON.stringify(cfg, null, 2));
+    // The command builds (the config and QPCs are fine): what fails is the launcher.
+    assert.match(await vscode.commands.executeCommand('qeffDisagg.showServeCommand', bad), /--router-policy bogus/);
+    assert.strictEqual(await vscode.commands.executeCommand('qeffDisagg.serve', bad), undefined);
+    assert.strictEqual(await vscode.commands.executeCommand('qeffDisagg.stopServing'), undefined, 'no session left');
+    assert.strictEqual(await new Promise(resolve => {
+      const s = net.createServer().once('error', () => resolve(false));
+      s.listen(api, '0.0.0.0', () => s.close(() => resolve(true)));
+    }), true, 'the API port is free');
+  });
+
+  test('Save Serve Script writes <config>.serve.sh once and never overwrites it', async () => {
+    const saved = await vscode.commands.executeCommand('qeffDisagg.saveServeScript', config);
+    const target = path.join(dir(), 'deploy.serve.sh');
+    assert.strictEqual(saved.fsPath, target);
+    const body = fs.readFileSync(target, 'utf8');
+    assert.match(body, /^#!\/bin\/sh\n/);
+    assert.match(body, /\nexec python3 -m qaic_disagg --model openai\/gpt-oss-20b /);
+    fs.writeFileSync(target, 'mine\n');
+    assert.strictEqual(await vscode.commands.executeCommand('qeffDisagg.saveServeScript', config), undefined);
+    assert.strictEqual(fs.readFileSync(target, 'utf8'), 'mine\n');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+});
