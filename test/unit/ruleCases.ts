@@ -312,6 +312,8 @@ export const CASES: RuleCase[] = [
   f('QEFF-SRV-01', 'port out of range', served('{ "port": ⟦70000⟧, "prefill": { "deviceGroups": [[0]] }, "decode": { "deviceGroups": [[1]] } }')),
   f('QEFF-SRV-01', 'decode port equals the API port', served('{ "port": 8000, "prefill": { "deviceGroups": [[0]] }, "decode": { "deviceGroups": [[1]], "ports": [⟦8000⟧] } }')),
   n('QEFF-SRV-01', 'distinct ports', SERVED),
+  f('QEFF-SRV-01', 'the API port is the default prefill port, reported on the stage key', served('{ "port": 9900, ⟦"prefill"⟧: { "deviceGroups": [[0]] }, "decode": { "deviceGroups": [[1]] } }')),
+  n('QEFF-SRV-01', 'all defaults', served(SRV_BASE)),
   f('QEFF-SRV-02', 'a device in both stages', served('{ "prefill": { "deviceGroups": [[0, 1]] }, "decode": { "deviceGroups": [[⟦1⟧]] } }', P_CHUNK_2)),
   n('QEFF-SRV-02', 'disjoint devices', SERVED),
   f('QEFF-SRV-03', 'two groups, one port', served('{ "prefill": { "deviceGroups": [[0], [2]], "ports": ⟦[9900]⟧ }, "decode": { "deviceGroups": [[1]] } }')),
@@ -348,6 +350,9 @@ export const CASES: RuleCase[] = [
   n('QEFF-SRV-14', 'both prefixed', servedQpc('qpc/p', 'qpc/d')),
   f('QEFF-SRV-15', 'two SDKs', servedQpc('qpc/p', '⟦qpc/d-sdk⟧')),
   n('QEFF-SRV-15', 'one SDK', servedQpc('qpc/p', 'qpc/d')),
+  f('QEFF-SRV-16', 'prefill maxNumSeqs 0', served('{ "prefill": { "deviceGroups": [[0]], "maxNumSeqs": ⟦0⟧ }, "decode": { "deviceGroups": [[1]] } }')),
+  f('QEFF-SRV-16', 'a negative device id', served('{ "prefill": { "deviceGroups": [[⟦-1⟧]] }, "decode": { "deviceGroups": [[1]] } }')),
+  n('QEFF-SRV-16', 'kvStoreSizeMB 768 and maxNumSeqs 1', served('{ "kvStoreSizeMB": 768, "prefill": { "deviceGroups": [[0]], "maxNumSeqs": 1 }, "decode": { "deviceGroups": [[1]] } }')),
 
   // Parse errors
   f('QEFF-JSON', 'an unterminated object', '{ "model": "openai/gpt-oss-20b", "x": [1, 2⟦}⟧'),
