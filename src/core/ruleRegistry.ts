@@ -87,6 +87,7 @@ export const RULES = {
   'QEFF-SRV-13': { severities: ['error'] },
   'QEFF-SRV-14': { severities: ['error', 'warning'] },
   'QEFF-SRV-15': { severities: ['warning'] },
+  'QEFF-SRV-16': { severities: ['error'] },
 } as const satisfies Record<string, RuleInfo>;
 
 export type RuleId = keyof typeof RULES;

@@ -330,6 +330,8 @@ export const CASES: RuleCase[] = [
   f('QEFF-SRV-01', 'port out of range', served('{ "port": ⟦70000⟧, "prefill": { "deviceGroups": [[0]] }, "decode": { "deviceGroups": [[1]] } }')),
   f('QEFF-SRV-01', 'decode port equals the API port', served('{ "port": 8000, "prefill": { "deviceGroups": [[0]] }, "decode": { "deviceGroups": [[1]], "ports": [⟦8000⟧] } }')),
   n('QEFF-SRV-01', 'distinct ports', SERVED),
+  f('QEFF-SRV-01', 'the API port is the default prefill port, reported on the stage key', served('{ "port": 9900, ⟦"prefill"⟧: { "deviceGroups": [[0]] }, "decode": { "deviceGroups": [[1]] } }')),
+  n('QEFF-SRV-01', 'all defaults', served(SRV_BASE)),
   f('QEFF-SRV-02', 'a device in both stages', served('{ "prefill": { "deviceGroups": [[0, 1]] }, "decode": { "deviceGroups": [[⟦1⟧]] } }', P_CHUNK_2)),
   n('QEFF-SRV-02', 'disjoint devices', SERVED),
   f('QEFF-SRV-03', 'two groups, one port', served('{ "prefill": { "deviceGroups": [[0], [2]], "ports": ⟦[9900]⟧ }, "decode": { "deviceGroups": [[1]] } }')),
@@ -366,6 +368,9 @@ export const CASES: RuleCase[] = [
   n('QEFF-SRV-14', 'both prefixed', servedQpc('qpc/p', 'qpc/d')),
   f('QEFF-SRV-15', 'two SDKs', servedQpc('qpc/p', '⟦qpc/d-sdk⟧')),
   n('QEFF-SRV-15', 'one SDK', servedQpc('qpc/p', 'qpc/d')),
+  f('QEFF-SRV-16', 'prefill maxNumSeqs 0', served('{ "prefill": { "deviceGroups": [[0]], "maxNumSeqs": ⟦0⟧ }, "decode": { "deviceGroups": [[1]] } }')),
+  f('QEFF-SRV-16', 'a negative device id', served('{ "prefill": { "deviceGroups": [[⟦-1⟧]] }, "decode": { "deviceGroups": [[1]] } }')),
+  n('QEFF-SRV-16', 'kvStoreSizeMB 768 and maxNumSeqs 1', served('{ "kvStoreSizeMB": 768, "prefill": { "deviceGroups": [[0]], "maxNumSeqs": 1 }, "decode": { "deviceGroups": [[1]] } }')),
 
   // Parse errors
   f('QEFF-JSON', 'an unterminated object', '{ "model": "openai/gpt-oss-20b", "x": [1, 2⟦}⟧'),
@@ -443,4 +448,5 @@ export const MESSAGES: Record<string, RegExp> = {
   'QEFF-SRV-13': /compiled with prefill_only=|QPCs are of different models/,
   'QEFF-SRV-14': /KV buffer names|"vllmKvCache" prefix/,
   'QEFF-SRV-15': /compiled with different Cloud AI SDKs/,
+  'QEFF-SRV-16': /: it must be at least 1\.|device ids \(QIDs\) start at 0/,
 };

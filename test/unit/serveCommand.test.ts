@@ -55,6 +55,7 @@ test('the argv: every flag from the config, QPCs as qpc_path, one device-group v
   assert.deepEqual(r.command.env, {});
   assert.deepEqual(r.command.qpc, { prefill: p, decode: d });
   assert.equal(r.command.apiPort, 8123);
+  assert.deepEqual(r.command.ports, [8123, 9900, 9901, 9800, 5757]);
   assert.match(r.command.shell, /^python3 -m qaic_disagg --model openai\/gpt-oss-20b /);
   assert.ok(r.command.shell.includes(`--prefill-override-qaic-config 'qpc_path:${p} prefill_seq_len:128'`), r.command.shell);
 });

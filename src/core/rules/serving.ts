@@ -5,7 +5,7 @@ import { compileBool, compileInt, effectiveLengths, type StageView } from '../co
 import { prop } from '../jsonNodes';
 import { DEFAULTS } from '../model';
 import type { RuleContext } from '../ruleContext';
-import { derivedFlagOf, OVERRIDE_UNSAFE } from '../serving/servingFacts';
+import { DEFAULT_API_PORT, DEFAULT_STAGE_PORT, derivedFlagOf, OVERRIDE_UNSAFE } from '../serving/servingFacts';
 import { servingView, type NumberAt, type ServingStageView, type ServingView } from '../serving/servingView';
 import type { StageKey } from '../types';
 
@@ -20,6 +20,7 @@ export function servingRules(ctx: RuleContext): void {
       message: `"serving" launches a prefill and a decode QPC: the config needs both a "prefill" and a "decode" stage with a valid mode (missing: ${[!prefill && 'prefill', !decode && 'decode'].filter(Boolean).join(' and ')}).` });
   }
   ports(ctx, sv);
+  counts(ctx, sv);
   devices(ctx, sv, { prefill, decode });
   for (const s of Object.values(sv.stages)) {
     if (s.qpc && OVERRIDE_UNSAFE.test(s.qpc.value)) {
@@ -37,9 +38,13 @@ export function servingRules(ctx: RuleContext): void {
 
 function ports(ctx: RuleContext, sv: ServingView): void {
   const all: { at: NumberAt; what: string }[] = [];
-  if (sv.port) all.push({ at: sv.port, what: 'the API port' });
+  all.push({ at: sv.port ?? { value: DEFAULT_API_PORT, node: sv.prop.key }, what: sv.port ? 'the API port' : 'the default API port' });
   if (sv.kvHandoffPort) all.push({ at: sv.kvHandoffPort, what: 'the KV handoff port' });
-  for (const s of Object.values(sv.stages)) s.ports.forEach((at, i) => all.push({ at, what: `${s.key} port ${i + 1}` }));
+  for (const s of Object.values(sv.stages)) {
+    s.ports.forEach((at, i) => all.push({ at, what: `${s.key} port ${i + 1}` }));
+    // No "ports": the launch uses the default port of the stage (reported on the stage key).
+    if (!s.portsProp) all.push({ at: { value: DEFAULT_STAGE_PORT[s.key], node: s.prop.key }, what: `the default ${s.key} port` });
+  }
   const seen = new Map<number, string>();
   for (const { at, what } of all) {
     if (at.value < 1 || at.value > 65535) {
@@ -49,6 +54,20 @@ function ports(ctx: RuleContext, sv: ServingView): void {
     const first = seen.get(at.value);
     if (first) ctx.report({ code: 'QEFF-SRV-01', node: at.node, message: `${cap(what)} ${at.value} is also ${first}: qaic_disagg refuses ports that are not unique.` });
     else seen.set(at.value, what);
+  }
+}
+
+function counts(ctx: RuleContext, sv: ServingView): void {
+  const store = sv.kvStoreSizeMB;
+  const checked: { at: NumberAt | undefined; what: string }[] = [
+    { at: store, what: 'kvStoreSizeMB' },
+    ...Object.values(sv.stages).map(s => ({ at: s.maxNumSeqs, what: `${s.key} maxNumSeqs` })),
+  ];
+  for (const { at, what } of checked) {
+    if (at && at.value < 1) ctx.report({ code: 'QEFF-SRV-16', node: at.node, message: `${cap(what)} is ${at.value}: it must be at least 1.` });
+  }
+  for (const s of Object.values(sv.stages)) for (const g of s.groups) for (const id of g.ids) {
+    if (id.value < 0) ctx.report({ code: 'QEFF-SRV-16', node: id.node, message: `Device id ${id.value} is negative: device ids (QIDs) start at 0.` });
   }
 }
 

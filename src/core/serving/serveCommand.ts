@@ -29,6 +29,8 @@ export interface ServeCommand {
   qpc: Record<StageKey, string>;
   /** Port of the OpenAI-compatible API. */
   apiPort: number;
+  /** Every port the launch listens on that the config names (API, instances, KV handoff): free again after Stop. */
+  ports: number[];
   /** Why env was set and the like: shown, never fatal. */
   notes: string[];
 }
@@ -122,7 +124,9 @@ export function buildServeCommand(text: string, options: ServeOptions): ServeRes
     argv = [options.python ?? 'python3', '-m', LAUNCHER_MODULE, ...launcher];
     shell = [...Object.entries(env).map(([k, v]) => `${k}=${shellQuote(v)}`), shellJoin(argv)].join(' ');
   }
-  return { command: { runtime, argv, shell, env, qpc: qpcs, apiPort, notes }, diagnostics };
+  const ports = [apiPort, ...(['prefill', 'decode'] as const).flatMap(k => s[k]?.ports ?? [DEFAULT_STAGE_PORT[k]]),
+    ...(s.kvHandoffPort !== undefined ? [s.kvHandoffPort] : [])];
+  return { command: { runtime, argv, shell, env, qpc: qpcs, apiPort, ports, notes }, diagnostics };
 }
 
 /** A model written as a local folder (one holding config.json), made absolute; undefined for a hub id. */

@@ -22,6 +22,7 @@ export interface ServingView {
   prop: Prop;
   port: NumberAt | undefined;
   kvHandoffPort: NumberAt | undefined;
+  kvStoreSizeMB: NumberAt | undefined;
   stages: Partial<Record<StageKey, ServingStageView>>;
   extraArgs: { value: string; node: Node }[];
 }
@@ -66,6 +67,7 @@ export function servingView(root: Node): ServingView | undefined {
     prop: p,
     port: numberAt(prop(obj, 'port')?.value),
     kvHandoffPort: numberAt(prop(obj, 'kvHandoffPort')?.value),
+    kvStoreSizeMB: numberAt(prop(obj, 'kvStoreSizeMB')?.value),
     stages,
     extraArgs: extra?.type === 'array'
       ? (extra.children ?? []).filter(c => c.type === 'string').map(c => ({ value: String(c.value), node: c }))

@@ -93,8 +93,10 @@ export class ServingSession implements vscode.Disposable {
     await s.run.cancel(STOP_GRACE_MS);
     if (this.session === s) this.session = undefined;
     await this.setState('stopped');
-    const portFree = await waitPortFree(s.command.apiPort, STOP_GRACE_MS);
-    if (!portFree) void vscode.window.showWarningMessage(vscode.l10n.t('qaic_disagg stopped, but port {0} is still taken.', s.command.apiPort));
+    const taken: number[] = [];
+    for (const port of s.command.ports) if (!await waitPortFree(port, STOP_GRACE_MS)) taken.push(port);
+    const portFree = !taken.length;
+    if (!portFree) void vscode.window.showWarningMessage(vscode.l10n.t('qaic_disagg stopped, but port(s) {0} are still taken.', taken.join(', ')));
     return { pid: s.run.pid, portFree };
   }
 
