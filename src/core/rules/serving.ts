@@ -1,6 +1,6 @@
 // QEFF-SRV-01..10: the "serving" section against itself and against the two stages it serves. qaic_disagg's own
 // start-up checks (validate_parsed_args: ports, groups, disjoint QIDs) are mirrored here so they fail in the
-// editor instead of after minutes of device activation (serving-handoff.md §2.4; src/core/serving/servingFacts.ts).
+// editor instead of after minutes of device activation (inferred from an older launcher copy: src/core/serving/servingFacts.ts).
 import { compileBool, compileInt, effectiveLengths, type StageView } from '../configView';
 import { prop } from '../jsonNodes';
 import { DEFAULTS } from '../model';

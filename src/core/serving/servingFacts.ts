@@ -6,7 +6,7 @@
 //     shut down with SIGINT.
 // The qaic_disagg source itself is not public: the override-string parsing (split on white space, then on
 // `:`/`=`), the KV handoff default 5656 and the KV store default 64 MB are from an older copy
-// (/work/shared/reference/serving-handoff.md §2.4, version-dependent, inferred).
+// of the launcher (version-dependent, inferred: not verifiable against a public source).
 
 export const DEFAULT_API_PORT = 8000;
 export const DEFAULT_STAGE_PORT = { prefill: 9900, decode: 9800 } as const;

@@ -1,7 +1,8 @@
 # TEST DOUBLE of the `onnx` package, which QEfficient installs as a dependency (it cannot be installed here).
 # It reproduces only what the qeff-disagg driver reads: onnx.load(path, load_external_data=False) and the
 # node output names of ModelProto.graph.node and of ModelProto.functions[*].node (the names an NPI file
-# lists). It reads the JSON "ONNX" the fake QEfficient export writes; a real ONNX file is not understood.
+# lists), as onnx 1.18.0 has them: the version QEfficient pins (pyproject.toml, release/v1.22.0: "onnx==1.18.0").
+# It reads the JSON "ONNX" the fake QEfficient export writes; a real ONNX file is not understood.
 #   FAKE_ONNX_MISSING=1   import fails with ModuleNotFoundError("No module named 'onnx'")
 import json as _json
 import os as _os

@@ -8,7 +8,8 @@ What it follows (the qaic_disagg source is not public):
   tests/e2e/disaggregated_serving/conftest.py (one --*-device-group value per instance, comma-separated
   ports, --prefill-long-prefill-token-threshold, --kv-handOff-port, --seed; readiness = the API port accepts
   connections; shut down with SIGINT; logs qaic_*.log in the CWD);
-- validation, defaults and messages: an older qaic_disagg copy described in serving-handoff.md §2.4 (ports
+- validation, defaults and messages: an older qaic_disagg copy (its source is not public; docs/rules.md, "Serving",
+  marks these checks as inferred) (ports
   "8000,8001", "8000:8002" or "0..15"; unique ports in 1..65535; one port per device group; equal group sizes;
   disjoint QIDs; override split on white space then on ':'/'='; "Skipping compilation, found QPC path" when
   qpc_path holds programqpc.bin (vllm-qaic check_qpc_exists); kv handoff port default 5656, store 64 MB;
