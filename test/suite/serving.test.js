@@ -18,10 +18,16 @@ async function groupMembersAfterStop(pgid) {
   for (let i = 0; i < 300 && groupMembers(pgid).length; i++) await new Promise(r => setTimeout(r, 100));
   return groupMembers(pgid);
 }
-const freePort = () => new Promise(resolve => {
-  const s = net.createServer();
-  s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-});
+/** n distinct free ports: every listener stays open until all are taken, else the OS may hand out one twice. */
+async function freePorts(n) {
+  const servers = await Promise.all(Array.from({ length: n }, () => new Promise(resolve => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => resolve(s));
+  })));
+  const ports = servers.map(s => s.address().port);
+  await Promise.all(servers.map(s => new Promise(resolve => s.close(resolve))));
+  return ports;
+}
 
 /** A QPC folder as QEfficient writes it: qpc/programqpc.bin, and beside qpc/ its specializations and custom IO. */
 function writeQpc(dir, seqLen) {
@@ -41,8 +47,8 @@ suite('serving with the qaic_disagg test double', () => {
     fs.mkdirSync(dir(), { recursive: true });
     writeQpc(path.join(dir(), 'qpc-p'), 128);
     writeQpc(path.join(dir(), 'qpc-d'), 1);
-    api = await freePort();
-    const [p, d, kv] = [await freePort(), await freePort(), await freePort()];
+    let p, d, kv;
+    [api, p, d, kv] = await freePorts(4);
     config = vscode.Uri.file(path.join(dir(), 'deploy.qeff.json'));
     fs.writeFileSync(config.fsPath, JSON.stringify({
       model: 'openai/gpt-oss-20b',

@@ -30,11 +30,15 @@ let tmp = '';
 before(() => { tmp = mkdtempSync(join(tmpdir(), 'qeff-serving-test-')); });
 after(() => { if (tmp) rmSync(tmp, { recursive: true, force: true }); });
 
-function freePort(): Promise<number> {
-  return new Promise(resolve => {
+/** n distinct free ports: every listener stays open until all are taken, else the OS may hand out one twice. */
+async function freePorts(n: number): Promise<number[]> {
+  const servers = await Promise.all(Array.from({ length: n }, () => new Promise<ReturnType<typeof createServer>>(resolve => {
     const s = createServer();
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address() as { port: number }; s.close(() => resolve(port)); });
-  });
+    s.listen(0, '127.0.0.1', () => resolve(s));
+  })));
+  const ports = servers.map(s => (s.address() as { port: number }).port);
+  await Promise.all(servers.map(s => new Promise(resolve => s.close(resolve))));
+  return ports;
 }
 
 async function servedConfig(): Promise<{ file: string; api: number }> {
@@ -44,7 +48,7 @@ async function servedConfig(): Promise<{ file: string; api: number }> {
       writeFileSync(path, text);
     }
   }
-  const [api, p1, p2, d1, kv] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
+  const [api, p1, p2, d1, kv] = await freePorts(5);
   const file = join(tmp, 'deploy.qeff.json');
   writeFileSync(file, JSON.stringify({
     model: 'openai/gpt-oss-20b',
