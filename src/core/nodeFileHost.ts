@@ -30,11 +30,18 @@ export function readBoundedFile(path: string, maxBytes = MAX_AUX_FILE): ReadResu
     return { ok: false, problem: 'does not exist or cannot be read' };
   }
   try {
-    if (!fstatSync(fd).isFile()) return { ok: false, problem: 'is not a regular file' };
-    const buf = Buffer.allocUnsafe(maxBytes + 1);
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) return { ok: false, problem: 'is not a regular file' };
+    // The size only sizes the first buffer (a pseudo-file may report 0); the limit is counted while reading.
+    let buf = Buffer.allocUnsafe(Math.min(Math.max(stat.size + 1, 4096), maxBytes + 1));
     let n = 0;
     while (n <= maxBytes) {
-      const got = readSync(fd, buf, n, maxBytes + 1 - n, null);
+      if (n === buf.length) {
+        const bigger = Buffer.allocUnsafe(Math.min(buf.length * 2, maxBytes + 1));
+        buf.copy(bigger, 0, 0, n);
+        buf = bigger;
+      }
+      const got = readSync(fd, buf, n, buf.length - n, null);
       if (got === 0) break;
       n += got;
     }

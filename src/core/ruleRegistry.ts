@@ -20,6 +20,8 @@ export interface RuleInfo {
   missingField?: string;
 }
 
+const ERROR_ONLY = { severities: ['error'] } as const;
+
 /** In catalog order (docs/rules.md). */
 export const RULES = {
   'QEFF-JSON': { severities: ['error'] },
@@ -72,19 +74,11 @@ export const RULES = {
   'QEFF-PY-03': { severities: ['error'] },
   'QEFF-PY-04': { severities: ['error'] },
   'QEFF-EXEC-01': { severities: ['warning'], fix: true },
-  'QEFF-SRV-01': { severities: ['error'] },
-  'QEFF-SRV-02': { severities: ['error'] },
-  'QEFF-SRV-03': { severities: ['error'] },
-  'QEFF-SRV-04': { severities: ['error'] },
-  'QEFF-SRV-05': { severities: ['error'] },
-  'QEFF-SRV-06': { severities: ['error'] },
-  'QEFF-SRV-07': { severities: ['error'] },
-  'QEFF-SRV-08': { severities: ['error'] },
-  'QEFF-SRV-09': { severities: ['error'] },
-  'QEFF-SRV-10': { severities: ['error'] },
-  'QEFF-SRV-11': { severities: ['error'] },
-  'QEFF-SRV-12': { severities: ['error'] },
-  'QEFF-SRV-13': { severities: ['error'] },
+  // QEFF-SRV-01..13: qaic_disagg refuses the command or the pair fails at start; none has a fix.
+  'QEFF-SRV-01': ERROR_ONLY, 'QEFF-SRV-02': ERROR_ONLY, 'QEFF-SRV-03': ERROR_ONLY, 'QEFF-SRV-04': ERROR_ONLY,
+  'QEFF-SRV-05': ERROR_ONLY, 'QEFF-SRV-06': ERROR_ONLY, 'QEFF-SRV-07': ERROR_ONLY, 'QEFF-SRV-08': ERROR_ONLY,
+  'QEFF-SRV-09': ERROR_ONLY, 'QEFF-SRV-10': ERROR_ONLY, 'QEFF-SRV-11': ERROR_ONLY, 'QEFF-SRV-12': ERROR_ONLY,
+  'QEFF-SRV-13': ERROR_ONLY,
   'QEFF-SRV-14': { severities: ['error', 'warning'] },
   'QEFF-SRV-15': { severities: ['warning'] },
   'QEFF-SRV-16': { severities: ['error'] },

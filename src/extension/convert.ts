@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { NOT_ANALYSED } from '../core/python/scriptCheck';
 import { docsAnchor, ruleInfo } from '../core/ruleRegistry';
-import type { Diagnostic, Range, Severity, TextEdit } from '../core/types';
+import type { Diagnostic, Fix, Range, Severity, TextEdit } from '../core/types';
 
 export function toRange(r: Range): vscode.Range {
   return new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
@@ -36,4 +36,20 @@ export function toVsDiagnostic(d: Diagnostic, docsUri: vscode.Uri): vscode.Diagn
   vd.code = { value: d.code, target: docsUri.with({ fragment: d.code === NOT_ANALYSED ? 'python-scripts' : docsAnchor(d.code) }) };
   if (ruleInfo(d.code)?.unnecessary) vd.tags = [vscode.DiagnosticTag.Unnecessary];
   return vd;
+}
+
+/** The fixes of a document's diagnostics, by diagnosticKey: what the code-action provider offers. */
+export type FixesByKey = Map<string, { diagnostic: Diagnostic; fixes: Fix[] }>;
+
+/** A document's core diagnostics as the editor shows them (related places in the same document), and their fixes. */
+export function toVsDiagnostics(found: readonly Diagnostic[], uri: vscode.Uri, docsUri: vscode.Uri): { list: vscode.Diagnostic[]; byKey: FixesByKey } {
+  const byKey: FixesByKey = new Map();
+  const list = found.map(d => {
+    const vd = toVsDiagnostic(d, docsUri);
+    if (d.related) vd.relatedInformation = d.related.map(r => new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, toRange(r.range)), r.message));
+    const fixes = [...(d.fix ? [d.fix] : []), ...(d.moreFixes ?? [])];
+    if (fixes.length) byKey.set(diagnosticKey(d.code, d.range), { diagnostic: d, fixes });
+    return vd;
+  });
+  return { list, byKey };
 }

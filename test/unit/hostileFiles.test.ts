@@ -52,6 +52,18 @@ describe('reading files named by a config', () => {
     const exact = readBoundedFile(join(dir, 'exact.yaml'));
     assert.ok(exact.ok && exact.text.length === MAX_AUX_FILE);
   });
+
+  test('every size around the first buffer reads back byte for byte, and a lower limit is kept', () => {
+    for (const size of [0, 1, 4095, 4096, 4097, 100_000]) {
+      const file = join(dir, `sized-${size}.yaml`);
+      const text = Array.from({ length: size }, (_, i) => String.fromCharCode(97 + (i % 26))).join('');
+      writeFileSync(file, text);
+      const r = readBoundedFile(file);
+      assert.ok(r.ok && r.text === text, `size ${size}`);
+    }
+    const limited = readBoundedFile(join(dir, 'sized-100000.yaml'), 99_999);
+    assert.ok(!limited.ok && /larger than 99999 bytes/.test(limited.problem));
+  });
 });
 
 describe('NPI files: only the plain list is parsed when large', () => {

@@ -3,7 +3,7 @@
 import type { StageView } from '../configView';
 import { booleanValue, prop, props, stringValue, type Prop } from '../jsonNodes';
 import { compilerFlagName, KNOWN_COMPILE_KEYS, MISSPELLED_CB } from '../knownKeys';
-import { levenshtein } from '../levenshtein';
+import { charMask, levenshtein, maskBound } from '../levenshtein';
 import type { RuleContext } from '../ruleContext';
 import { ALL_VERSION_COMPILE_KEYS, compileTakes, versionFacts, versionsTaking, VERSION_TABLE } from '../versionTable';
 
@@ -23,12 +23,13 @@ function layerwise(ctx: RuleContext, stage: StageView): void {
 }
 
 const KNOWN = new Set(KNOWN_COMPILE_KEYS);
+const OF_SOME_VERSION = new Set(ALL_VERSION_COMPILE_KEYS);
 
 function unknownKeys(ctx: RuleContext, stage: StageView): void {
   const v = ctx.view.version;
   for (const p of props(stage.compile)) {
     if (p.name === MISSPELLED_CB) continue;
-    if (ALL_VERSION_COMPILE_KEYS.includes(p.name)) {
+    if (OF_SOME_VERSION.has(p.name)) {
       if (!compileTakes(v, p.name)) versionGated(ctx, stage, p);
       continue;
     }
@@ -64,13 +65,29 @@ function versionGated(ctx: RuleContext, stage: StageView, p: Prop): void {
   });
 }
 
-/** Known keys at the smallest edit distance (1 or 2), case-sensitive. */
+/**
+ * Per name length, the known keys (in catalog order) no more than 2 longer or shorter, the only ones within
+ * distance 2, each with its character set for a cheap first bound.
+ */
+const CANDIDATES = new Map<number, readonly { key: string; mask: [number, number] }[]>();
+function candidates(length: number): readonly { key: string; mask: [number, number] }[] {
+  let list = CANDIDATES.get(length);
+  if (!list) {
+    list = KNOWN_COMPILE_KEYS.filter(k => Math.abs(k.length - length) <= 2).map(key => ({ key, mask: charMask(key) }));
+    CANDIDATES.set(length, list);
+  }
+  return list;
+}
+
+/** Known keys at the smallest edit distance (1 or 2), case-sensitive, in catalog order. */
 function nearest(name: string): string[] {
   let best = 3;
   let found: string[] = [];
-  for (const k of KNOWN_COMPILE_KEYS) {
-    const d = levenshtein(name, k, 2);
-    if (d < best) { best = d; found = [k]; } else if (d === best) found.push(k);
+  const mask = charMask(name);
+  for (const { key, mask: keyMask } of candidates(name.length)) {
+    if (maskBound(mask, keyMask) > 2) continue;
+    const d = levenshtein(name, key, 2);
+    if (d < best) { best = d; found = [key]; } else if (d === best) found.push(key);
   }
   return best <= 2 ? found : [];
 }

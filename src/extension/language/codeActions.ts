@@ -12,11 +12,11 @@ import { checkText } from '../../core/check';
 import { applyRuleSettings } from '../../core/ruleSettings';
 import { checkOptions, ruleSettings } from '../configDocuments';
 import { probedQefficientFile } from '../runner/environment';
-import { diagnosticKey, toWorkspaceEdit } from '../convert';
+import { diagnosticKey, toWorkspaceEdit, type FixesByKey } from '../convert';
 
 /** What the code actions read: the core's fixes per document version; `reportedFor` only for configs (fix all on save). */
 export interface FixSource {
-  fixesFor(doc: vscode.TextDocument): { byKey: Map<string, { diagnostic: Diagnostic; fixes: Fix[] }> } | undefined;
+  fixesFor(doc: vscode.TextDocument): { byKey: FixesByKey } | undefined;
   reportedFor?(doc: vscode.TextDocument): readonly Diagnostic[] | undefined;
 }
 

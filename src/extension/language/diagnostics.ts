@@ -3,19 +3,20 @@
 import * as vscode from 'vscode';
 import { checkText } from '../../core/check';
 import { nodeFileHost, readBoundedFile } from '../../core/nodeFileHost';
-import type { Diagnostic, Fix } from '../../core/types';
+import type { Diagnostic } from '../../core/types';
 import { applyRuleSettings } from '../../core/ruleSettings';
 import { CONFIG_GLOB, checkOptions, isConfigDocument, ruleSettings } from '../configDocuments';
-import { diagnosticKey, toRange, toVsDiagnostic } from '../convert';
+import { toVsDiagnostics, type FixesByKey } from '../convert';
+import { PerDocumentDebounce } from './debounce';
 import { log } from '../log';
 
 const DEBOUNCE_MS = 150;
 
-interface StoredFixes { version: number; all: Diagnostic[]; byKey: Map<string, { diagnostic: Diagnostic; fixes: Fix[] }> }
+interface StoredFixes { version: number; all: Diagnostic[]; byKey: FixesByKey }
 
 export class ConfigDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('qeff-disagg');
-  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly pending = new PerDocumentDebounce();
   private readonly fixes = new Map<string, StoredFixes>();
   /** config uri -> absolute paths of files its check read. */
   private readonly deps = new Map<string, Set<string>>();
@@ -57,12 +58,7 @@ export class ConfigDiagnostics implements vscode.Disposable {
 
   private schedule(doc: vscode.TextDocument, delay: number): void {
     if (!isConfigDocument(doc)) return;
-    const key = doc.uri.toString();
-    clearTimeout(this.timers.get(key));
-    this.timers.set(key, setTimeout(() => {
-      this.timers.delete(key);
-      this.run(doc);
-    }, delay));
+    this.pending.schedule(doc.uri.toString(), delay, () => this.run(doc));
   }
 
   private run(doc: vscode.TextDocument): void {
@@ -84,25 +80,16 @@ export class ConfigDiagnostics implements vscode.Disposable {
     }
     if (doc.version !== version) return; // a newer text is scheduled; never show a stale result
     this.deps.set(doc.uri.toString(), read);
-    const byKey = new Map<string, { diagnostic: Diagnostic; fixes: Fix[] }>();
-    const list = found.map(d => {
-      const vd = toVsDiagnostic(d, this.docsUri);
-      if (d.related) vd.relatedInformation = d.related.map(r => new vscode.DiagnosticRelatedInformation(new vscode.Location(doc.uri, toRange(r.range)), r.message));
-      const fixes = [...(d.fix ? [d.fix] : []), ...(d.moreFixes ?? [])];
-      if (fixes.length) byKey.set(diagnosticKey(d.code, d.range), { diagnostic: d, fixes });
-      return vd;
-    });
+    const { list, byKey } = toVsDiagnostics(found, doc.uri, this.docsUri);
     this.fixes.set(doc.uri.toString(), { version, all: found, byKey });
     this.collection.set(doc.uri, list);
   }
 
   private forget(uri: vscode.Uri): void {
     const key = uri.toString();
-    clearTimeout(this.timers.get(key));
-    this.timers.delete(key);
+    this.pending.cancel(key);
     this.collection.delete(uri);
-    this.fixes.delete(key);
-    this.deps.delete(key);
+    for (const perDocument of [this.fixes, this.deps]) perDocument.delete(key);
   }
 
   private dependencyChanged(path: string): void {
@@ -112,7 +99,7 @@ export class ConfigDiagnostics implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
+    this.pending.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }

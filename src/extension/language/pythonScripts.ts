@@ -5,16 +5,17 @@ import * as vscode from 'vscode';
 import { MENTIONS_QEFFICIENT, initPythonParser } from '../../core/python/parser';
 import { analyseScript, checkAnalysis, convertibleCalls, hoverScript, ImportError, importScript, type ScriptAnalysis } from '../../core/python/scriptCheck';
 import { ScriptTrees } from '../../core/python/scriptTrees';
-import type { Diagnostic, Fix } from '../../core/types';
+import type { Diagnostic } from '../../core/types';
 import { checkOptions } from '../configDocuments';
-import { diagnosticKey, toRange, toVsDiagnostic } from '../convert';
+import { toRange, toVsDiagnostics, type FixesByKey } from '../convert';
+import { PerDocumentDebounce } from './debounce';
 import { log } from '../log';
 
 export const PYTHON_SELECTOR: vscode.DocumentSelector = [{ language: 'python' }];
 export const IMPORT_SCRIPT_COMMAND = 'qeffDisagg.importScript';
 const DEBOUNCE_MS = 300;
 
-interface Analysed { version: number; analysis: ScriptAnalysis; byKey: Map<string, { diagnostic: Diagnostic; fixes: Fix[] }> }
+interface Analysed { version: number; analysis: ScriptAnalysis; byKey: FixesByKey }
 
 function isScript(doc: vscode.TextDocument): boolean {
   return doc.languageId === 'python' && doc.uri.scheme !== 'git' && doc.uri.scheme !== 'output';
@@ -24,7 +25,7 @@ export class PythonScripts implements vscode.Disposable, vscode.HoverProvider, v
   private readonly collection = vscode.languages.createDiagnosticCollection('qeff-disagg-python');
   private readonly trees = new ScriptTrees();
   private readonly analysed = new Map<string, Analysed>();
-  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly pending = new PerDocumentDebounce();
   private readonly lensesChanged = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.lensesChanged.event;
   private readonly disposables: vscode.Disposable[] = [this.collection, this.lensesChanged];
@@ -58,12 +59,7 @@ export class PythonScripts implements vscode.Disposable, vscode.HoverProvider, v
 
   private schedule(doc: vscode.TextDocument, delay: number): void {
     if (!isScript(doc)) return;
-    const key = doc.uri.toString();
-    clearTimeout(this.timers.get(key));
-    this.timers.set(key, setTimeout(() => {
-      this.timers.delete(key);
-      void this.run(doc);
-    }, delay));
+    this.pending.schedule(doc.uri.toString(), delay, () => void this.run(doc));
   }
 
   private startParser(): Promise<unknown> {
@@ -99,12 +95,7 @@ export class PythonScripts implements vscode.Disposable, vscode.HoverProvider, v
       this.forget(doc.uri);
       return;
     }
-    const byKey = new Map<string, { diagnostic: Diagnostic; fixes: Fix[] }>();
-    const list = found.map(d => {
-      const fixes = [...(d.fix ? [d.fix] : []), ...(d.moreFixes ?? [])];
-      if (fixes.length) byKey.set(diagnosticKey(d.code, d.range), { diagnostic: d, fixes });
-      return toVsDiagnostic(d, this.docsUri);
-    });
+    const { list, byKey } = toVsDiagnostics(found, doc.uri, this.docsUri);
     this.analysed.set(key, { version, analysis, byKey });
     this.collection.set(doc.uri, list);
     this.lensesChanged.fire();
@@ -159,15 +150,14 @@ export class PythonScripts implements vscode.Disposable, vscode.HoverProvider, v
 
   private forget(uri: vscode.Uri): void {
     const key = uri.toString();
-    clearTimeout(this.timers.get(key));
-    this.timers.delete(key);
+    this.pending.cancel(key);
     this.collection.delete(uri);
     this.analysed.delete(key);
     this.trees.forget(key);
   }
 
   dispose(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
+    this.pending.dispose();
     for (const d of this.disposables) d.dispose();
     this.trees.dispose();
   }
