@@ -12,12 +12,14 @@ const PY_RESERVED = new Set(['False', 'None', 'True', 'and', 'as', 'assert', 'as
   'continue', 'def', 'del', 'elif', 'else', 'except', 'finally', 'for', 'from', 'global', 'if', 'import', 'in',
   'is', 'lambda', 'nonlocal', 'not', 'or', 'pass', 'raise', 'return', 'try', 'while', 'with', 'yield', '__debug__']);
 
+const ANY_SURROGATE = /[\ud800-\udfff]/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** Why a string cannot reach os.environ or a file Python writes, or undefined. */
 function unencodable(s: string): string | undefined {
   if (s.includes('\0')) return 'holds a NUL character (\\u0000), which no environment variable, argument or path can carry';
-  const m = LONE_SURROGATE.exec(s);
+  // Most strings hold no surrogate at all: test that first, the pairing check is far slower.
+  const m = ANY_SURROGATE.test(s) ? LONE_SURROGATE.exec(s) : null;
   if (m) return `holds a lone surrogate (\\u${m[0].charCodeAt(0).toString(16)}), which is not text: Python cannot encode it for os.environ, a path or the compiler`;
   return undefined;
 }
@@ -41,7 +43,10 @@ export function pythonValueRules(ctx: RuleContext): void {
       const why = unencodable(String(node.value));
       if (why) ctx.report({ code: 'QEFF-PY-03', severity: 'error', node, message: `This ${node.parent?.type === 'property' && node.parent.children?.[0] === node ? 'name' : 'string'} ${why}.` });
     } else if (node.type === 'number') {
-      const why = unrepresentable(ctx.text.slice(node.offset, node.offset + node.length), Number(node.value));
+      const value = Number(node.value);
+      // Only Infinity, 0 (an underflow?) and integers beyond 2^53 need the literal's text.
+      const why = value === 0 || !Number.isFinite(value) || (Number.isInteger(value) && !Number.isSafeInteger(value))
+        ? unrepresentable(ctx.text.slice(node.offset, node.offset + node.length), value) : undefined;
       if (why) ctx.report({ code: 'QEFF-PY-01', severity: 'error', node, message: `${why}. Use an integer QEfficient can take exactly.` });
     }
     for (const child of node.children ?? []) walk(child);
