@@ -1,6 +1,7 @@
 // Serving in the real extension host: QEff: Serve starts the qaic_disagg test double (test/fake/python/qaic_disagg,
 // on PYTHONPATH as for the fake QEfficient), the status bar shows the endpoint, Send Test Prompt streams a reply,
 // Stop leaves no process of the group and a free port; an early exit is reported; Save Serve Script never clobbers.
+// The QEfficient view's "Serving" row and the lenses of the "serving" section follow the session (ready, failed, gone).
 'use strict';
 const assert = require('assert');
 const fs = require('fs');
@@ -8,7 +9,7 @@ const net = require('net');
 const path = require('path');
 const { spawnSync } = require('child_process');
 const vscode = require('vscode');
-const { ws } = require('./helpers');
+const { waitFor, ws } = require('./helpers');
 
 const groupMembers = pgid => spawnSync('pgrep', ['-g', String(pgid)], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean)
   // A zombie is dead already: it only waits for its parent (or init) to reap it.
@@ -37,13 +38,30 @@ function writeQpc(dir, seqLen) {
   fs.writeFileSync(path.join(dir, 'custom_io.yaml'), ' - IOName: past_key.0_vllmKvCache_RetainedState\n   Precision: float16\n\n');
 }
 
+async function lensTitles(uri) {
+  await vscode.workspace.openTextDocument(uri);
+  return (await vscode.commands.executeCommand('vscode.executeCodeLensProvider', uri, 100)).map(l => (l.command ? l.command.title : '?'));
+}
+
 suite('serving with the qaic_disagg test double', () => {
   const dir = () => path.join(ws(), 'serving');
   let config;
   let api;
+  let ext;
+
+  /** The view's row of the config once `ok` holds for it (the view recomputes after a short debounce). */
+  async function viewRow(name, ok) {
+    let last;
+    await waitFor(`${name} in the view (last: ${JSON.stringify(last)})`, async () => {
+      last = (await ext.viewItems()).find(c => c.label === name);
+      return last && ok(last);
+    }, 20000);
+    return last;
+  }
+  const servingRow = c => c.children.find(s => s.label === 'Serving');
 
   suiteSetup(async () => {
-    await vscode.extensions.getExtension('qeff-disagg.qeff-disagg').activate();
+    ext = await vscode.extensions.getExtension('qeff-disagg.qeff-disagg').activate();
     fs.mkdirSync(dir(), { recursive: true });
     writeQpc(path.join(dir(), 'qpc-p'), 128);
     writeQpc(path.join(dir(), 'qpc-d'), 1);
@@ -74,6 +92,13 @@ suite('serving with the qaic_disagg test double', () => {
     assert.ok(seen.argv.includes(`qpc_path:${path.join(dir(), 'qpc-d', 'qpc')}`), seen.argv.join(' '));
     assert.ok(groupMembers(served.pid).length >= 4, 'launcher, KV handoff and two instances');
 
+    // The view and the lenses show the endpoint, with Send Test Prompt and Stop Serving.
+    const row = servingRow(await viewRow('deploy.qeff.json', c => servingRow(c)));
+    assert.deepStrictEqual([row.description, row.contextValue], [`ready · ${served.endpoint}`, 'qeffServing:ready']);
+    await waitFor('the serving lenses', async () => (await lensTitles(config)).includes('$(debug-stop) Stop Serving'));
+    assert.deepStrictEqual((await lensTitles(config)).slice(-3),
+      [`$(radio-tower) ready · ${served.endpoint}`, '$(comment-discussion) Send Test Prompt', '$(debug-stop) Stop Serving']);
+
     const reply = await vscode.commands.executeCommand('qeffDisagg.sendTestPrompt', 'Say hello.');
     assert.strictEqual(reply.text, 'Hello from the qaic_disagg test double.');
     assert.strictEqual(reply.tokens, 7);
@@ -82,6 +107,19 @@ suite('serving with the qaic_disagg test double', () => {
     assert.strictEqual(stopped.portFree, true);
     assert.deepStrictEqual(await groupMembersAfterStop(served.pid), []);
     assert.strictEqual(await vscode.commands.executeCommand('qeffDisagg.sendTestPrompt', 'again'), undefined);
+    // After Stop: no serving row, Serve again on the config and above the "serving" section.
+    const after = await viewRow('deploy.qeff.json', c => !servingRow(c));
+    assert.strictEqual(after.contextValue, 'qeffConfig:servable');
+    const titles = await lensTitles(config);
+    assert.strictEqual(titles.at(-1), '$(radio-tower) Serve');
+    assert.ok(!titles.includes('$(debug-stop) Stop Serving'), titles.join(' | '));
+  });
+
+  test('while nothing is served: the config offers Serve (lens and view) and shows no serving row', async () => {
+    const row = await viewRow('deploy.qeff.json', () => true);
+    assert.strictEqual(row.contextValue, 'qeffConfig:servable');
+    assert.strictEqual(servingRow(row), undefined);
+    assert.strictEqual((await lensTitles(config)).filter(t => t === '$(radio-tower) Serve').length, 1);
   });
 
   test('a launcher that exits early gives no endpoint and leaves nothing running', async () => {
@@ -92,7 +130,13 @@ suite('serving with the qaic_disagg test double', () => {
     // The command builds (the config and QPCs are fine): what fails is the launcher.
     assert.match(await vscode.commands.executeCommand('qeffDisagg.showServeCommand', bad), /--router-policy bogus/);
     assert.strictEqual(await vscode.commands.executeCommand('qeffDisagg.serve', bad), undefined);
+    // The view and the lens show the failure with argparse's error line (the double's parser refuses the choice).
+    const failed = servingRow(await viewRow('early-exit.qeff.json', c => servingRow(c)));
+    assert.strictEqual(failed.contextValue, 'qeffServing:failed');
+    assert.match(failed.description, /^failed: qaic_disagg: error: argument --router-policy\/-r: invalid choice: 'bogus'/);
+    assert.ok((await lensTitles(bad)).includes(`$(error) ${failed.description}`));
     assert.strictEqual(await vscode.commands.executeCommand('qeffDisagg.stopServing'), undefined, 'no session left');
+    await viewRow('early-exit.qeff.json', c => !servingRow(c)); // Stop Serving clears the failure
     assert.strictEqual(await new Promise(resolve => {
       const s = net.createServer().once('error', () => resolve(false));
       s.listen(api, '0.0.0.0', () => s.close(() => resolve(true)));
