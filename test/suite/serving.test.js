@@ -122,6 +122,30 @@ suite('serving with the qaic_disagg test double', () => {
     assert.strictEqual((await lensTitles(config)).filter(t => t === '$(radio-tower) Serve').length, 1);
   });
 
+  test('the view and the lenses follow the session live: starting (Stop only), then ready, then gone', async () => {
+    // An interpreter that waits for a gate file before it runs python3: the session stays in "starting" until the test opens it.
+    const gate = path.join(dir(), 'gate');
+    const python = path.join(dir(), 'gated-python.sh');
+    fs.writeFileSync(python, `#!/bin/sh\nwhile [ ! -e '${gate}' ]; do sleep 0.05; done\nexec python3 "$@"\n`, { mode: 0o755 });
+    await vscode.workspace.getConfiguration('qeffDisagg').update('pythonPath', python, vscode.ConfigurationTarget.Global);
+    try {
+      const serving = vscode.commands.executeCommand('qeffDisagg.serve', config);
+      const starting = servingRow(await viewRow('deploy.qeff.json', c => servingRow(c)));
+      assert.deepStrictEqual([starting.description, starting.contextValue], [`starting · http://127.0.0.1:${api}/v1`, 'qeffServing:starting']);
+      const titles = await lensTitles(config);
+      assert.deepStrictEqual(titles.slice(-2), [`$(loading~spin) starting · http://127.0.0.1:${api}/v1`, '$(debug-stop) Stop Serving']);
+      assert.ok(!titles.includes('$(radio-tower) Serve'), 'no Serve while it starts');
+      fs.writeFileSync(gate, '');
+      assert.ok(await serving, 'ready');
+      await viewRow('deploy.qeff.json', c => (servingRow(c) || {}).contextValue === 'qeffServing:ready');
+      await vscode.commands.executeCommand('qeffDisagg.stopServing');
+      await viewRow('deploy.qeff.json', c => !servingRow(c));
+    } finally {
+      await vscode.commands.executeCommand('qeffDisagg.stopServing');
+      await vscode.workspace.getConfiguration('qeffDisagg').update('pythonPath', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   test('a launcher that exits early gives no endpoint and leaves nothing running', async () => {
     const cfg = JSON.parse(fs.readFileSync(config.fsPath, 'utf8'));
     cfg.serving.extraArgs = ['--router-policy', 'bogus']; // argparse refuses it: exit 2 before serving
