@@ -10,8 +10,8 @@ const path = require('path');
 const assert = require('assert');
 const { execFileSync } = require('child_process');
 const fs = require('fs');
-const net = require('net');
 const L = require('./lib');
+const { freePorts, servedConfig, writeQpc } = require('../suite/servingFixtures');
 
 const pkg = require(path.join(L.ROOT, 'package.json'));
 const EXT_ID = `${pkg.publisher}.${pkg.name}`;
@@ -63,31 +63,12 @@ async function stageRowLocator(page, config, stage) {
   return page.locator(ROWS).nth(i);
 }
 
-/** n distinct free ports: every listener stays open until all are taken (test/suite/serving.test.js does the same). */
-async function freePorts(n) {
-  const servers = await Promise.all(Array.from({ length: n }, () => new Promise(resolve => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => resolve(s));
-  })));
-  const ports = servers.map(s => s.address().port);
-  await Promise.all(servers.map(s => new Promise(resolve => s.close(resolve))));
-  return ports;
-}
-
-/** A served config with its two QPC folders as QEfficient lays them out (qpc/programqpc.bin, specializations beside). */
+/** A served config (serving/served.qeff.json) with its two QPC folders; returns the API port. */
 async function writeServedConfig(dir) {
-  for (const [name, seqLen] of [['qpc-p', 128], ['qpc-d', 1]]) {
-    fs.mkdirSync(path.join(dir, name, 'qpc'), { recursive: true });
-    fs.writeFileSync(path.join(dir, name, 'qpc', 'programqpc.bin'), '\0');
-    fs.writeFileSync(path.join(dir, name, 'specializations.json'), JSON.stringify({ specializations: [{ name: 'Prefill', symbols: { batch_size: '1', seq_len: String(seqLen), ctx_len: '4096' } }] }));
-  }
-  const [api, p, d, kv] = await freePorts(4);
-  fs.writeFileSync(path.join(dir, 'served.qeff.json'), JSON.stringify({
-    model: 'openai/gpt-oss-20b',
-    prefill: { mode: 'chunking', compile: { prefill_seq_len: 128, ctx_len: 4096, use_onnx_subfunctions: true } },
-    decode: { mode: 'full-kv', from_pretrained: { continuous_batching: true }, compile: { ctx_len: 4096, full_batch_size: 4, kv_cache_batch_size: 4 } },
-    serving: { port: api, kvHandoffPort: kv, prefill: { deviceGroups: [[0]], ports: [p], qpc: 'qpc-p/qpc' }, decode: { deviceGroups: [[1]], ports: [d], qpc: 'qpc-d/qpc' } },
-  }, null, 2));
+  writeQpc(path.join(dir, 'qpc-p'), 128);
+  writeQpc(path.join(dir, 'qpc-d'), 1);
+  const [api, prefill, decode, kvHandoff] = await freePorts(4);
+  fs.writeFileSync(path.join(dir, 'served.qeff.json'), JSON.stringify(servedConfig({ api, prefill, decode, kvHandoff }), null, 2));
   return api;
 }
 

@@ -10,6 +10,7 @@ const path = require('path');
 const { spawnSync } = require('child_process');
 const vscode = require('vscode');
 const { waitFor, ws } = require('./helpers');
+const { freePorts, servedConfig, writeQpc } = require('./servingFixtures');
 
 const groupMembers = pgid => spawnSync('pgrep', ['-g', String(pgid)], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean)
   // A zombie is dead already: it only waits for its parent (or init) to reap it.
@@ -19,25 +20,6 @@ async function groupMembersAfterStop(pgid) {
   for (let i = 0; i < 300 && groupMembers(pgid).length; i++) await new Promise(r => setTimeout(r, 100));
   return groupMembers(pgid);
 }
-/** n distinct free ports: every listener stays open until all are taken, else the OS may hand out one twice. */
-async function freePorts(n) {
-  const servers = await Promise.all(Array.from({ length: n }, () => new Promise(resolve => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => resolve(s));
-  })));
-  const ports = servers.map(s => s.address().port);
-  await Promise.all(servers.map(s => new Promise(resolve => s.close(resolve))));
-  return ports;
-}
-
-/** A QPC folder as QEfficient writes it: qpc/programqpc.bin, and beside qpc/ its specializations and custom IO. */
-function writeQpc(dir, seqLen) {
-  fs.mkdirSync(path.join(dir, 'qpc'), { recursive: true });
-  fs.writeFileSync(path.join(dir, 'qpc', 'programqpc.bin'), '\0');
-  fs.writeFileSync(path.join(dir, 'specializations.json'), JSON.stringify({ specializations: [{ name: 'Prefill', symbols: { batch_size: '1', seq_len: String(seqLen), ctx_len: '4096' } }] }));
-  fs.writeFileSync(path.join(dir, 'custom_io.yaml'), ' - IOName: past_key.0_vllmKvCache_RetainedState\n   Precision: float16\n\n');
-}
-
 async function lensTitles(uri) {
   await vscode.workspace.openTextDocument(uri);
   return (await vscode.commands.executeCommand('vscode.executeCodeLensProvider', uri, 100)).map(l => (l.command ? l.command.title : '?'));
@@ -68,12 +50,7 @@ suite('serving with the qaic_disagg test double', () => {
     let p, d, kv;
     [api, p, d, kv] = await freePorts(4);
     config = vscode.Uri.file(path.join(dir(), 'deploy.qeff.json'));
-    fs.writeFileSync(config.fsPath, JSON.stringify({
-      model: 'openai/gpt-oss-20b',
-      prefill: { mode: 'chunking', compile: { prefill_seq_len: 128, ctx_len: 4096, use_onnx_subfunctions: true } },
-      decode: { mode: 'full-kv', from_pretrained: { continuous_batching: true }, compile: { ctx_len: 4096, full_batch_size: 4, kv_cache_batch_size: 4 } },
-      serving: { port: api, kvHandoffPort: kv, prefill: { deviceGroups: [[0]], ports: [p], qpc: 'qpc-p/qpc' }, decode: { deviceGroups: [[1]], ports: [d], qpc: 'qpc-d/qpc' } },
-    }, null, 2));
+    fs.writeFileSync(config.fsPath, JSON.stringify(servedConfig({ api, prefill: p, decode: d, kvHandoff: kv }), null, 2));
   });
 
   suiteTeardown(async () => {
