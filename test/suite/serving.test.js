@@ -106,7 +106,8 @@ suite('serving with the qaic_disagg test double', () => {
     fs.writeFileSync(python, `#!/bin/sh\nwhile [ ! -e '${gate}' ]; do sleep 0.05; done\nexec python3 "$@"\n`, { mode: 0o755 });
     await vscode.workspace.getConfiguration('qeffDisagg').update('pythonPath', python, vscode.ConfigurationTarget.Global);
     try {
-      const serving = vscode.commands.executeCommand('qeffDisagg.serve', config);
+      // As the view's inline action calls it: with the node (configUri), not a Uri.
+      const serving = vscode.commands.executeCommand('qeffDisagg.serve', { configUri: config });
       const starting = servingRow(await viewRow('deploy.qeff.json', c => servingRow(c)));
       assert.deepStrictEqual([starting.description, starting.contextValue], [`starting · http://127.0.0.1:${api}/v1`, 'qeffServing:starting']);
       const titles = await lensTitles(config);
