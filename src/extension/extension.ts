@@ -34,8 +34,7 @@ export function activate(context: vscode.ExtensionContext): RunnerApi & ViewApi 
     vscode.commands.registerCommand(IMPORT_SCRIPT_COMMAND, (uri?: vscode.Uri) => scripts.importScript(uri)),
   );
   const runner = registerRunner(context, () => { diagnostics.recheckAll(); scripts.recheckAll(); });
-  const view = registerPipelineView(context, runner);
-  registerServing(context, runner.api);
+  const view = registerPipelineView(context, runner, registerServing(context, runner.api));
   registerWizard(context);
   // The benchmark reads this line from the log (activation time measured in the real extension host).
   log().info(`qeff-disagg activated in ${(performance.now() - t0).toFixed(2)} ms`);

@@ -1,13 +1,17 @@
 // UI scenario: the QEfficient view in the real workbench against the test double of QEfficient (test/fake).
 // The user opens the view, reads each stage's state, compiles the decode stage with its inline action,
 // compiles the prefill stage from its CodeLens (a manual compile is captured), reloads the window and finds
-// the same states; an empty workspace shows the welcome content. Screenshots of the view in the dark, light
-// and high-contrast themes in .vscode-test/shots/view-*.png.
+// the same states; serves a config from its Serve lens with the qaic_disagg double (test/fake/python) and finds
+// the "Serving" row with the endpoint and its inline actions, gone after Stop Serving; an empty workspace shows
+// the welcome content. Screenshots of the view in the dark, light and high-contrast themes in
+// .vscode-test/shots/view-*.png.
 'use strict';
 const path = require('path');
 const assert = require('assert');
 const { execFileSync } = require('child_process');
+const fs = require('fs');
 const L = require('./lib');
+const { freePorts, servedConfig, writeQpc } = require('../suite/servingFixtures');
 
 const pkg = require(path.join(L.ROOT, 'package.json'));
 const EXT_ID = `${pkg.publisher}.${pkg.name}`;
@@ -59,6 +63,22 @@ async function stageRowLocator(page, config, stage) {
   return page.locator(ROWS).nth(i);
 }
 
+/** A served config (serving/served.qeff.json) with its two QPC folders; returns the API port. */
+async function writeServedConfig(dir) {
+  writeQpc(path.join(dir, 'qpc-p'), 128);
+  writeQpc(path.join(dir, 'qpc-d'), 1);
+  const [api, prefill, decode, kvHandoff] = await freePorts(4);
+  fs.writeFileSync(path.join(dir, 'served.qeff.json'), JSON.stringify(servedConfig({ api, prefill, decode, kvHandoff }), null, 2));
+  return api;
+}
+
+/** The config's "Serving" row (its first child while served), or undefined. */
+async function servingRowIndex(page, config) {
+  const all = await rows(page);
+  const at = all.findIndex(r => r.label === config);
+  return at >= 0 && all[at + 1] && all[at + 1].label === 'Serving' ? at + 1 : -1;
+}
+
 async function waitStage(page, config, stage, re, ms = 60000) {
   let last;
   for (const end = Date.now() + ms; ; await L.sleep(250)) {
@@ -85,7 +105,7 @@ const session = (name, fixture, body) => L.vsixSession(name, { vsix: VSIX, fixtu
   if (!process.env.SKIP_PACKAGE) execFileSync('npm', ['run', '--silent', 'package'], { cwd: L.ROOT, stdio: 'inherit' });
   let current;
   const r = L.results('ui-view', { page: () => current });
-  await session('ui-view', path.join(L.ROOT, 'test/fixtures/workspace'), async (page, { cs }) => {
+  await session('ui-view', path.join(L.ROOT, 'test/fixtures/workspace'), async (page, { cs, WS }) => {
     current = page;
     await r.step('the view lists every config and its stages with their state', async () => {
       await showView(page);
@@ -149,6 +169,29 @@ const session = (name, fixture, body) => L.vsixSession(name, { vsix: VSIX, fixtu
       await waitStage(page, 'stages.qeff.json', 'decode', new RegExp('^' + before[1].description.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + '$'));
       await waitStage(page, 'stages.qeff.json', 'prefill', /^manual compile needed$/);
       await L.screenshot(page, 'view-05-after-reload');
+    });
+    await r.step('Serve from the lens: the Serving row shows the endpoint with Send Test Prompt and Stop Serving inline; Stop removes it', async () => {
+      const api = await writeServedConfig(path.join(WS, 'serving'));
+      await L.openFile(page, 'serving/served.qeff.json');
+      const lens = page.locator('.monaco-editor .codelens-decoration a', { hasText: /^\s*Serve\s*$/ }).first();
+      await lens.waitFor({ timeout: 20000 });
+      await lens.click();
+      const endpoint = `ready · http://127.0.0.1:${api}/v1`;
+      await page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Stop Serving' }).first().waitFor({ timeout: 60000 });
+      let i = -1;
+      for (const end = Date.now() + 30000; i < 0 || (await rows(page))[i].description !== endpoint; await L.sleep(250)) {
+        if (Date.now() > end) throw new Error(`no "Serving" row with ${endpoint}: ${JSON.stringify(await rows(page))}`);
+        i = await servingRowIndex(page, 'served.qeff.json');
+      }
+      const row = page.locator(ROWS).nth(i);
+      await row.hover();
+      assert.strictEqual(await row.locator('.actions .action-label[aria-label^="Send Test Prompt"]').count(), 1);
+      await L.screenshot(page, 'view-07-serving');
+      await row.locator('.actions .action-label[aria-label^="Stop Serving"]').click();
+      for (const end = Date.now() + 30000; await servingRowIndex(page, 'served.qeff.json') >= 0; await L.sleep(250)) {
+        if (Date.now() > end) throw new Error('the Serving row is still there after Stop Serving');
+      }
+      await page.locator('.monaco-editor .codelens-decoration a', { hasText: /^\s*Serve\s*$/ }).first().waitFor({ timeout: 20000 });
     });
   });
   await session('ui-view-empty', null, async page => {

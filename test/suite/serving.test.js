@@ -1,6 +1,7 @@
 // Serving in the real extension host: QEff: Serve starts the qaic_disagg test double (test/fake/python/qaic_disagg,
 // on PYTHONPATH as for the fake QEfficient), the status bar shows the endpoint, Send Test Prompt streams a reply,
 // Stop leaves no process of the group and a free port; an early exit is reported; Save Serve Script never clobbers.
+// The QEfficient view's "Serving" row and the lenses of the "serving" section follow the session (ready, failed, gone).
 'use strict';
 const assert = require('assert');
 const fs = require('fs');
@@ -8,7 +9,8 @@ const net = require('net');
 const path = require('path');
 const { spawnSync } = require('child_process');
 const vscode = require('vscode');
-const { ws } = require('./helpers');
+const { waitFor, ws } = require('./helpers');
+const { freePorts, servedConfig, writeQpc } = require('./servingFixtures');
 
 const groupMembers = pgid => spawnSync('pgrep', ['-g', String(pgid)], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean)
   // A zombie is dead already: it only waits for its parent (or init) to reap it.
@@ -18,44 +20,37 @@ async function groupMembersAfterStop(pgid) {
   for (let i = 0; i < 300 && groupMembers(pgid).length; i++) await new Promise(r => setTimeout(r, 100));
   return groupMembers(pgid);
 }
-/** n distinct free ports: every listener stays open until all are taken, else the OS may hand out one twice. */
-async function freePorts(n) {
-  const servers = await Promise.all(Array.from({ length: n }, () => new Promise(resolve => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => resolve(s));
-  })));
-  const ports = servers.map(s => s.address().port);
-  await Promise.all(servers.map(s => new Promise(resolve => s.close(resolve))));
-  return ports;
-}
-
-/** A QPC folder as QEfficient writes it: qpc/programqpc.bin, and beside qpc/ its specializations and custom IO. */
-function writeQpc(dir, seqLen) {
-  fs.mkdirSync(path.join(dir, 'qpc'), { recursive: true });
-  fs.writeFileSync(path.join(dir, 'qpc', 'programqpc.bin'), '\0');
-  fs.writeFileSync(path.join(dir, 'specializations.json'), JSON.stringify({ specializations: [{ name: 'Prefill', symbols: { batch_size: '1', seq_len: String(seqLen), ctx_len: '4096' } }] }));
-  fs.writeFileSync(path.join(dir, 'custom_io.yaml'), ' - IOName: past_key.0_vllmKvCache_RetainedState\n   Precision: float16\n\n');
+async function lensTitles(uri) {
+  await vscode.workspace.openTextDocument(uri);
+  return (await vscode.commands.executeCommand('vscode.executeCodeLensProvider', uri, 100)).map(l => (l.command ? l.command.title : '?'));
 }
 
 suite('serving with the qaic_disagg test double', () => {
   const dir = () => path.join(ws(), 'serving');
   let config;
   let api;
+  let ext;
+
+  /** The view's row of the config once `ok` holds for it (the view recomputes after a short debounce). */
+  async function viewRow(name, ok) {
+    let last;
+    await waitFor(`${name} in the view (last: ${JSON.stringify(last)})`, async () => {
+      last = (await ext.viewItems()).find(c => c.label === name);
+      return last && ok(last);
+    }, 20000);
+    return last;
+  }
+  const servingRow = c => c.children.find(s => s.label === 'Serving');
 
   suiteSetup(async () => {
-    await vscode.extensions.getExtension('qeff-disagg.qeff-disagg').activate();
+    ext = await vscode.extensions.getExtension('qeff-disagg.qeff-disagg').activate();
     fs.mkdirSync(dir(), { recursive: true });
     writeQpc(path.join(dir(), 'qpc-p'), 128);
     writeQpc(path.join(dir(), 'qpc-d'), 1);
     let p, d, kv;
     [api, p, d, kv] = await freePorts(4);
     config = vscode.Uri.file(path.join(dir(), 'deploy.qeff.json'));
-    fs.writeFileSync(config.fsPath, JSON.stringify({
-      model: 'openai/gpt-oss-20b',
-      prefill: { mode: 'chunking', compile: { prefill_seq_len: 128, ctx_len: 4096, use_onnx_subfunctions: true } },
-      decode: { mode: 'full-kv', from_pretrained: { continuous_batching: true }, compile: { ctx_len: 4096, full_batch_size: 4, kv_cache_batch_size: 4 } },
-      serving: { port: api, kvHandoffPort: kv, prefill: { deviceGroups: [[0]], ports: [p], qpc: 'qpc-p/qpc' }, decode: { deviceGroups: [[1]], ports: [d], qpc: 'qpc-d/qpc' } },
-    }, null, 2));
+    fs.writeFileSync(config.fsPath, JSON.stringify(servedConfig({ api, prefill: p, decode: d, kvHandoff: kv }), null, 2));
   });
 
   suiteTeardown(async () => {
@@ -74,6 +69,13 @@ suite('serving with the qaic_disagg test double', () => {
     assert.ok(seen.argv.includes(`qpc_path:${path.join(dir(), 'qpc-d', 'qpc')}`), seen.argv.join(' '));
     assert.ok(groupMembers(served.pid).length >= 4, 'launcher, KV handoff and two instances');
 
+    // The view and the lenses show the endpoint, with Send Test Prompt and Stop Serving.
+    const row = servingRow(await viewRow('deploy.qeff.json', c => servingRow(c)));
+    assert.deepStrictEqual([row.description, row.contextValue], [`ready · ${served.endpoint}`, 'qeffServing:ready']);
+    await waitFor('the serving lenses', async () => (await lensTitles(config)).includes('$(debug-stop) Stop Serving'));
+    assert.deepStrictEqual((await lensTitles(config)).slice(-3),
+      [`$(radio-tower) ready · ${served.endpoint}`, '$(comment-discussion) Send Test Prompt', '$(debug-stop) Stop Serving']);
+
     const reply = await vscode.commands.executeCommand('qeffDisagg.sendTestPrompt', 'Say hello.');
     assert.strictEqual(reply.text, 'Hello from the qaic_disagg test double.');
     assert.strictEqual(reply.tokens, 7);
@@ -82,6 +84,44 @@ suite('serving with the qaic_disagg test double', () => {
     assert.strictEqual(stopped.portFree, true);
     assert.deepStrictEqual(await groupMembersAfterStop(served.pid), []);
     assert.strictEqual(await vscode.commands.executeCommand('qeffDisagg.sendTestPrompt', 'again'), undefined);
+    // After Stop: no serving row, Serve again on the config and above the "serving" section.
+    const after = await viewRow('deploy.qeff.json', c => !servingRow(c));
+    assert.strictEqual(after.contextValue, 'qeffConfig:servable');
+    const titles = await lensTitles(config);
+    assert.strictEqual(titles.at(-1), '$(radio-tower) Serve');
+    assert.ok(!titles.includes('$(debug-stop) Stop Serving'), titles.join(' | '));
+  });
+
+  test('while nothing is served: the config offers Serve (lens and view) and shows no serving row', async () => {
+    const row = await viewRow('deploy.qeff.json', () => true);
+    assert.strictEqual(row.contextValue, 'qeffConfig:servable');
+    assert.strictEqual(servingRow(row), undefined);
+    assert.strictEqual((await lensTitles(config)).filter(t => t === '$(radio-tower) Serve').length, 1);
+  });
+
+  test('the view and the lenses follow the session live: starting (Stop only), then ready, then gone', async () => {
+    // An interpreter that waits for a gate file before it runs python3: the session stays in "starting" until the test opens it.
+    const gate = path.join(dir(), 'gate');
+    const python = path.join(dir(), 'gated-python.sh');
+    fs.writeFileSync(python, `#!/bin/sh\nwhile [ ! -e '${gate}' ]; do sleep 0.05; done\nexec python3 "$@"\n`, { mode: 0o755 });
+    await vscode.workspace.getConfiguration('qeffDisagg').update('pythonPath', python, vscode.ConfigurationTarget.Global);
+    try {
+      // As the view's inline action calls it: with the node (configUri), not a Uri.
+      const serving = vscode.commands.executeCommand('qeffDisagg.serve', { configUri: config });
+      const starting = servingRow(await viewRow('deploy.qeff.json', c => servingRow(c)));
+      assert.deepStrictEqual([starting.description, starting.contextValue], [`starting · http://127.0.0.1:${api}/v1`, 'qeffServing:starting']);
+      const titles = await lensTitles(config);
+      assert.deepStrictEqual(titles.slice(-2), [`$(loading~spin) starting · http://127.0.0.1:${api}/v1`, '$(debug-stop) Stop Serving']);
+      assert.ok(!titles.includes('$(radio-tower) Serve'), 'no Serve while it starts');
+      fs.writeFileSync(gate, '');
+      assert.ok(await serving, 'ready');
+      await viewRow('deploy.qeff.json', c => (servingRow(c) || {}).contextValue === 'qeffServing:ready');
+      await vscode.commands.executeCommand('qeffDisagg.stopServing');
+      await viewRow('deploy.qeff.json', c => !servingRow(c));
+    } finally {
+      await vscode.commands.executeCommand('qeffDisagg.stopServing');
+      await vscode.workspace.getConfiguration('qeffDisagg').update('pythonPath', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 
   test('a launcher that exits early gives no endpoint and leaves nothing running', async () => {
@@ -92,7 +132,13 @@ suite('serving with the qaic_disagg test double', () => {
     // The command builds (the config and QPCs are fine): what fails is the launcher.
     assert.match(await vscode.commands.executeCommand('qeffDisagg.showServeCommand', bad), /--router-policy bogus/);
     assert.strictEqual(await vscode.commands.executeCommand('qeffDisagg.serve', bad), undefined);
+    // The view and the lens show the failure with argparse's error line (the double's parser refuses the choice).
+    const failed = servingRow(await viewRow('early-exit.qeff.json', c => servingRow(c)));
+    assert.strictEqual(failed.contextValue, 'qeffServing:failed');
+    assert.match(failed.description, /^failed: qaic_disagg: error: argument --router-policy\/-r: invalid choice: 'bogus'/);
+    assert.ok((await lensTitles(bad)).includes(`$(error) ${failed.description}`));
     assert.strictEqual(await vscode.commands.executeCommand('qeffDisagg.stopServing'), undefined, 'no session left');
+    await viewRow('early-exit.qeff.json', c => !servingRow(c)); // Stop Serving clears the failure
     assert.strictEqual(await new Promise(resolve => {
       const s = net.createServer().once('error', () => resolve(false));
       s.listen(api, '0.0.0.0', () => s.close(() => resolve(true)));

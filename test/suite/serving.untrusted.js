@@ -1,4 +1,5 @@
-// Run with workspace trust enabled (the folder opens untrusted): Serve starts nothing; the command can be shown.
+// Run with workspace trust enabled (the folder opens untrusted): Serve starts nothing and has no lens; the command
+// can be shown.
 'use strict';
 const assert = require('assert');
 const fs = require('fs');
@@ -28,6 +29,11 @@ suite('serving in an untrusted workspace', () => {
       const text = await vscode.commands.executeCommand('qeffDisagg.showServeCommand', config);
       assert.match(text, /exec python3 -m qaic_disagg --model openai\/gpt-oss-20b --port 8000 /);
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      // No Serve lens above the serving section (it runs something); the stage lenses that run nothing remain.
+      await vscode.workspace.openTextDocument(config);
+      const titles = (await vscode.commands.executeCommand('vscode.executeCodeLensProvider', config, 100)).map(l => l.command && l.command.title);
+      assert.ok(titles.includes('$(file-code) Show Script'), titles.join(' | '));
+      assert.ok(!titles.some(t => /Serve|Serving/.test(t)), titles.join(' | '));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -1,6 +1,8 @@
 // What the CodeLens shows above each stage object of a config: where the stage starts, its mode and its
-// KV-cache memory (the plan's estimate). No vscode import; cheap enough for every keystroke.
+// KV-cache memory (the plan's estimate); and where the "serving" section starts (its Serve lens). No vscode
+// import; cheap enough for every keystroke.
 import { buildView } from '../configView';
+import { isObject, prop } from '../jsonNodes';
 import { formatBytes } from '../kvMemory';
 import { parseDocument } from '../parse';
 import { buildPlan, type Plan } from '../plan';
@@ -29,4 +31,11 @@ export function lensModel(text: string, options: CheckOptions = {}): StageLens[]
       slots: p?.kvSlots,
     };
   });
+}
+
+/** Offset of the "serving" key when the config has a serving object (its lenses go on that line). */
+export function servingLensOffset(text: string): number | undefined {
+  const { root } = parseDocument(text);
+  const p = root?.type === 'object' ? prop(root, 'serving') : undefined;
+  return p && isObject(p.value) ? p.prop.offset : undefined;
 }

@@ -16,7 +16,7 @@ export type StageState =
   | { kind: 'manual'; qpcDir: string | null; at: number }
   | { kind: 'failed'; step: Step; message: string; at: number }
   | { kind: 'running'; step: Step; phase?: string; startedAt: number; expectedMs?: number };
-// 'serving' (endpoint) joins this union when the serving issue lands; deriveStageState puts it after 'running'.
+// Serving belongs to the config, not to a stage: its state (endpoint, phase) is servingState.ts.
 
 export interface StageInputs {
   stage: StageKey;

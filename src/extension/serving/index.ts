@@ -9,11 +9,13 @@ import { buildServeCommand, serveScript, type ServeCommand } from '../../core/se
 import { checkOptions, isConfigDocument } from '../configDocuments';
 import type { RunnerApi } from '../runner';
 import { resolveInterpreter } from '../runner/interpreter';
+import { targetOf } from '../runner/target';
 import { refuseIfUntrusted } from '../runner/trust';
 import { LastQpc } from './lastQpc';
 import { ServingSession } from './session';
 
-export function registerServing(context: vscode.ExtensionContext, runner: RunnerApi): void {
+/** Returns the session: the view and the lenses show its state. */
+export function registerServing(context: vscode.ExtensionContext, runner: RunnerApi): ServingSession {
   const lastQpc = new LastQpc(context.workspaceState);
   const session = new ServingSession();
   const cmd = (id: string, fn: (...args: never[]) => unknown) => vscode.commands.registerCommand(id, fn);
@@ -41,9 +43,9 @@ export function registerServing(context: vscode.ExtensionContext, runner: Runner
   context.subscriptions.push(
     session,
     runner.onDidCompile(e => void lastQpc.set(e.config, e.stage, e.qpcPath)),
-    cmd('qeffDisagg.serve', async (uri?: vscode.Uri) => {
+    cmd('qeffDisagg.serve', async (target?: unknown) => {
       if (refuseIfUntrusted()) return undefined;
-      const c = await commandFor(uri);
+      const c = await commandFor(targetOf(target).uri);
       return c ? session.start(c.config, c.command) : undefined;
     }),
     cmd('qeffDisagg.stopServing', () => session.stop()),
@@ -80,7 +82,7 @@ export function registerServing(context: vscode.ExtensionContext, runner: Runner
       return saved;
     }),
   );
-  return;
+  return session;
 }
 
 async function pickConfig(uri?: vscode.Uri): Promise<vscode.Uri | undefined> {

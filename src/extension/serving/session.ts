@@ -1,8 +1,11 @@
 // One serving session at a time: qaic_disagg started as a managed process tree (execa, argument array, own
 // process group, as the runner does), its output in the "Serving" channel, the endpoint in the status bar once
-// GET /v1/models answers, and Stop killing the whole group and waiting until the API port is free.
+// GET /v1/models answers, and Stop killing the whole group and waiting until the API port is free. Each change of
+// state (starting, ready, failed, stopped: core/pipeline/servingState.ts) fires onDidChangeState for the view
+// and the lenses.
 import * as vscode from 'vscode';
 import { dirname } from 'node:path';
+import { nextServingState, type ServingEvent, type ServingState } from '../../core/pipeline/servingState';
 import type { ServeCommand } from '../../core/serving/serveCommand';
 import { startDriver, type DriverRun } from '../../node/driverProcess';
 import { streamChat, waitPortFree, waitUntilReady, type PromptResult } from '../../node/servingEndpoint';
@@ -31,8 +34,22 @@ export class ServingSession implements vscode.Disposable {
   private readonly output = new OutputBatcher(this.channel);
   private readonly status = vscode.window.createStatusBarItem('qeffDisagg.serving', vscode.StatusBarAlignment.Left, 50);
   private session: Session | undefined;
+  private current: ServingState | undefined;
+  private readonly changed = new vscode.EventEmitter<ServingState | undefined>();
+  /** Fires on each change of the serving state (not polled: the view and the lenses listen). */
+  readonly onDidChangeState = this.changed.event;
 
   get active(): boolean { return !!this.session; }
+
+  /** The state of the last session: starting, ready, failed (until the next Serve or Stop) or stopped. */
+  get state(): ServingState | undefined { return this.current; }
+
+  private apply(e: ServingEvent): void {
+    const next = nextServingState(this.current, e);
+    if (next === this.current) return;
+    this.current = next;
+    this.changed.fire(next);
+  }
 
   async start(config: vscode.Uri, command: ServeCommand): Promise<ServeOutcome | undefined> {
     if (this.session) {
@@ -53,12 +70,16 @@ export class ServingSession implements vscode.Disposable {
     const base = `http://127.0.0.1:${command.apiPort}`;
     const session: Session = { config, command, run, base, model: undefined, tail, stopping: false };
     this.session = session;
+    this.apply({ type: 'start', config: config.toString(), port: command.apiPort, at: Date.now() });
     await this.setState('starting');
     void run.done.then(r => {
       this.output.flush();
-      this.channel.appendLine(`[qaic_disagg exited: ${r.spawnError ?? (r.signal ? `signal ${r.signal}` : `code ${r.exitCode}`)}]`);
+      const how = r.spawnError ?? (r.signal ? `signal ${r.signal}` : `code ${r.exitCode}`);
+      this.channel.appendLine(`[qaic_disagg exited: ${how}]`);
       if (this.session !== session) return;
       this.session = undefined;
+      this.apply(session.stopping ? { type: 'stop', at: Date.now() }
+        : { type: 'exit', tail: [...tail], how, at: Date.now() });
       void this.setState('stopped');
       if (!session.stopping) void this.reportExit(session, r.spawnError ?? `code ${r.exitCode ?? r.signal}`);
     });
@@ -80,6 +101,7 @@ export class ServingSession implements vscode.Disposable {
       return undefined;
     }
     session.model = ready.models[0];
+    this.apply({ type: 'ready', model: session.model, at: Date.now() });
     await this.setState('ready');
     void vscode.window.showInformationMessage(vscode.l10n.t('Serving {0} at {1}/v1', session.model ?? '?', base));
     return { endpoint: `${base}/v1`, pid: run.pid, model: session.model, statusText: this.status.text };
@@ -87,6 +109,8 @@ export class ServingSession implements vscode.Disposable {
 
   async stop(): Promise<StopOutcome | undefined> {
     const s = this.session;
+    // Without a session, Stop still clears a failed start's state from the view.
+    this.apply({ type: 'stop', at: Date.now() });
     if (!s) return undefined;
     s.stopping = true;
     this.channel.appendLine('[stopping qaic_disagg: SIGTERM to its process group]');
@@ -145,5 +169,6 @@ export class ServingSession implements vscode.Disposable {
     void this.session?.run.cancel(STOP_GRACE_MS);
     this.status.dispose();
     this.channel.dispose();
+    this.changed.dispose();
   }
 }

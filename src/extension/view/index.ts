@@ -5,7 +5,7 @@ import type { RunnerParts } from '../runner';
 import { targetOf } from '../runner/target';
 import { StageCodeLenses } from './codeLens';
 import { RunHistory } from './history';
-import { PipelineModel } from './pipelineModel';
+import { PipelineModel, type ServingSource } from './pipelineModel';
 import { RunStatusBar } from './runStatusBar';
 import { PipelineTree, type PipelineNode, type RunNode } from './treeView';
 import { CONFIG_SELECTOR } from '../configDocuments';
@@ -18,12 +18,12 @@ export interface ViewApi {
   historyFlushed(): Promise<void>;
 }
 
-export function registerPipelineView(context: vscode.ExtensionContext, { runs, manual }: RunnerParts): ViewApi {
+export function registerPipelineView(context: vscode.ExtensionContext, { runs, manual }: RunnerParts, serving: ServingSource): ViewApi {
   const storage = (context.storageUri ?? context.globalStorageUri).fsPath;
   const history = new RunHistory(storage);
-  const model = new PipelineModel(runs, manual, history);
+  const model = new PipelineModel(runs, manual, history, serving);
   const tree = new PipelineTree(model, history);
-  const lenses = new StageCodeLenses(manual, model);
+  const lenses = new StageCodeLenses(manual, model, serving);
   runs.expectedDuration = (config, stage, step) => history.expected(config, stage, step);
   context.subscriptions.push(
     history, model, lenses,

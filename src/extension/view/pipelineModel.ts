@@ -1,11 +1,14 @@
 // What the QEfficient view shows, computed on demand: each config of the workspace, its error count and
 // its stages with their state (core/pipeline/stageState.ts) from the run in progress, the run history,
-// the captured manual commands and the disk (QEfficient's cache layout). Nothing is computed before the
-// view or a test first asks; then file watchers (not polling) and run events keep it current.
+// the captured manual commands and the disk (QEfficient's cache layout), and the serving session of the config
+// (core/pipeline/servingState.ts). Nothing is computed before the view or a test first asks; then file
+// watchers (not polling), run events and the serving session's events keep it current.
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import { checkText } from '../../core/check';
 import { findStageArtifacts, qeffHome, EXPORT_ROOT } from '../../core/pipeline/artifacts';
+import { servingLensOffset } from '../../core/pipeline/lensModel';
+import { servingShown, type ServingState } from '../../core/pipeline/servingState';
 import { deriveStageState, type RunningInfo, type StageState } from '../../core/pipeline/stageState';
 import { stageId, type RunRecord } from '../../core/pipeline/runHistory';
 import type { Mode, StageKey } from '../../core/types';
@@ -16,7 +19,19 @@ import type { Runs } from '../runner/runs';
 import { configSource, planOf, stageFingerprint } from './configText';
 import type { RunHistory } from './history';
 
-export interface ConfigNode { kind: 'config'; configUri: vscode.Uri; errors: number; stages: StageNode[] }
+export interface ConfigNode {
+  kind: 'config'; configUri: vscode.Uri; errors: number; stages: StageNode[];
+  /** The config has a "serving" section (Serve applies). */
+  servable: boolean;
+  serving?: ServingNode;
+}
+/** The serving session of a config while it starts, serves, or after it failed (until Serve or Stop again). */
+export interface ServingNode { kind: 'serving'; configUri: vscode.Uri; state: ServingState }
+/** Where the serving state comes from: the session (src/extension/serving/session.ts). */
+export interface ServingSource {
+  readonly state: ServingState | undefined;
+  readonly onDidChangeState: vscode.Event<ServingState | undefined>;
+}
 export interface StageNode {
   kind: 'stage'; configUri: vscode.Uri; stage: StageKey; mode: Mode; state: StageState;
   onnxPath?: string; qpcPath?: string; runs: RunRecord[];
@@ -36,7 +51,7 @@ export class PipelineModel implements vscode.Disposable {
   /** Fires after a recomputation, and each second while a stage runs (its elapsed time). */
   readonly onDidChange = this.changed.event;
 
-  constructor(runs: Runs, private readonly manual: ManualCommands, private readonly history: RunHistory) {
+  constructor(runs: Runs, private readonly manual: ManualCommands, private readonly history: RunHistory, private readonly serving: ServingSource) {
     // Cheap listeners only; the recomputation waits for the first reader.
     this.subscriptions.push(
       runs.onDidChangeRunState(ev => {
@@ -48,6 +63,7 @@ export class PipelineModel implements vscode.Disposable {
       }),
       manual.onDidChange(() => this.invalidate()),
       history.onDidChange(() => this.invalidate()),
+      serving.onDidChangeState(() => this.invalidate()),
     );
   }
 
@@ -120,7 +136,11 @@ export class PipelineModel implements vscode.Disposable {
       });
       return { kind: 'stage', configUri: uri, stage: s.stage, mode: s.mode, state, onnxPath: disk.onnx?.path, qpcPath: disk.qpc?.path, runs };
     });
-    return { kind: 'config', configUri: uri, errors, stages };
+    const served = this.serving.state;
+    const serving: ServingNode | undefined = servingShown(served) && served.config === uri.toString()
+      ? { kind: 'serving', configUri: uri, state: served } : undefined;
+    const servable = !!src && servingLensOffset(src.text) !== undefined;
+    return { kind: 'config', configUri: uri, errors, stages, servable, serving };
   }
 
   dispose(): void {

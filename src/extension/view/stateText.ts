@@ -1,8 +1,10 @@
-// The words and icons of a stage state and a run, shared by the view, the lenses and the status bar.
+// The words and icons of a stage state, a serving state and a run, shared by the view, the lenses and the
+// status bar.
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { formatBytes } from '../../core/kvMemory';
 import type { RunRecord } from '../../core/pipeline/runHistory';
+import { servingDescription, type ServingState } from '../../core/pipeline/servingState';
 import { formatClock, minutesLeft, type RunningInfo, type StageState } from '../../core/pipeline/stageState';
 
 export const when = (ms: number): string =>
@@ -56,4 +58,17 @@ export function outcomeText(r: RunRecord): string {
     refused: vscode.l10n.t('refused'),
   };
   return words[r.outcome];
+}
+
+/** "starting · http://127.0.0.1:8000/v1", "ready · …", "failed: <first error line>". */
+export const servingText = (s: ServingState): string =>
+  servingDescription(s, { starting: vscode.l10n.t('starting'), ready: vscode.l10n.t('ready'), failed: vscode.l10n.t('failed') });
+
+export function servingIcon(s: ServingState): vscode.ThemeIcon {
+  switch (s.phase) {
+    case 'starting': return new vscode.ThemeIcon('loading~spin');
+    case 'ready': return new vscode.ThemeIcon('radio-tower', new vscode.ThemeColor('testing.iconPassed'));
+    case 'failed': return new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
+    case 'stopped': return new vscode.ThemeIcon('circle-slash');
+  }
 }

@@ -1,16 +1,17 @@
-// The "QEfficient" view: configs → stages (state icon and one-line description) → the artifacts and the
-// last runs. Items carry configUri and stage, so the palette's commands run on them as they are.
+// The "QEfficient" view: configs → their serving session (while it starts, serves, or after it failed) and
+// stages (state icon and one-line description) → the artifacts and the last runs. Items carry configUri and
+// stage, so the palette's commands run on them as they are.
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import type { RunRecord } from '../../core/pipeline/runHistory';
 import { formatClock } from '../../core/pipeline/stageState';
 import type { RunHistory } from './history';
-import type { ConfigNode, PipelineModel, StageNode } from './pipelineModel';
-import { outcomeIcon, outcomeText, stateDescription, stateIcon, when } from './stateText';
+import type { ConfigNode, PipelineModel, ServingNode, StageNode } from './pipelineModel';
+import { outcomeIcon, outcomeText, servingIcon, servingText, stateDescription, stateIcon, when } from './stateText';
 
 interface DetailNode { kind: 'detail'; id: string; label: string; description: string; icon: string; path: string }
 export interface RunNode { kind: 'run'; configUri: vscode.Uri; stage: StageNode['stage']; record: RunRecord }
-export type PipelineNode = ConfigNode | StageNode | DetailNode | RunNode;
+export type PipelineNode = ConfigNode | ServingNode | StageNode | DetailNode | RunNode;
 
 const SHOWN_RUNS = 5;
 
@@ -23,7 +24,7 @@ export class PipelineTree implements vscode.TreeDataProvider<PipelineNode> {
 
   async getChildren(node?: PipelineNode): Promise<PipelineNode[]> {
     if (!node) return this.model.all();
-    if (node.kind === 'config') return node.stages;
+    if (node.kind === 'config') return node.serving ? [node.serving, ...node.stages] : node.stages;
     if (node.kind !== 'stage') return [];
     const id = `${node.configUri}#${node.stage}`;
     const details: DetailNode[] = [];
@@ -36,6 +37,7 @@ export class PipelineTree implements vscode.TreeDataProvider<PipelineNode> {
   getTreeItem(node: PipelineNode): vscode.TreeItem {
     switch (node.kind) {
       case 'config': return configItem(node);
+      case 'serving': return servingItem(node);
       case 'stage': return stageItem(node);
       case 'detail': {
         const item = new vscode.TreeItem(node.label);
@@ -78,10 +80,22 @@ function configItem(node: ConfigNode): vscode.TreeItem {
   } else {
     item.description = folder;
     item.iconPath = new vscode.ThemeIcon('file-code');
-    item.contextValue = 'qeffConfig';
+    item.contextValue = node.servable ? 'qeffConfig:servable' : 'qeffConfig';
     item.command = { command: 'vscode.open', title: vscode.l10n.t('Open'), arguments: [node.configUri] };
   }
   item.tooltip = vscode.workspace.asRelativePath(node.configUri);
+  return item;
+}
+
+/** contextValue qeffServing:<phase>: Send Test Prompt and Stop Serving inline while it serves, Serve after a failure. */
+function servingItem(node: ServingNode): vscode.TreeItem {
+  const s = node.state;
+  const item = new vscode.TreeItem(vscode.l10n.t('Serving'));
+  item.id = `${node.configUri}#serving`;
+  item.description = servingText(s);
+  item.iconPath = servingIcon(s);
+  item.contextValue = `qeffServing:${s.phase}`;
+  item.tooltip = [s.endpoint, s.model, s.phase === 'failed' ? s.message : undefined].filter(Boolean).join('\n');
   return item;
 }
 
