@@ -34,7 +34,7 @@ suite('serving with the qaic_disagg test double', () => {
   /** The view's row of the config once `ok` holds for it (the view recomputes after a short debounce). */
   async function viewRow(name, ok) {
     let last;
-    await waitFor(`${name} in the view (last: ${JSON.stringify(last)})`, async () => {
+    await waitFor(() => `${name} in the view (last: ${JSON.stringify(last && { description: last.description, contextValue: last.contextValue, children: last.children.map(c => c.label) })})`, async () => {
       last = (await ext.viewItems()).find(c => c.label === name);
       return last && ok(last);
     }, 20000);
@@ -122,6 +122,45 @@ suite('serving with the qaic_disagg test double', () => {
       await vscode.commands.executeCommand('qeffDisagg.stopServing');
       await vscode.workspace.getConfiguration('qeffDisagg').update('pythonPath', undefined, vscode.ConfigurationTarget.Global);
     }
+  });
+
+  test('the serve task (step "serve"): the same session, ready when the endpoint answers; terminating it stops qaic_disagg', async () => {
+    const tasks = await vscode.tasks.fetchTasks({ type: 'qeff-disagg' });
+    const serveTasks = tasks.filter(t => t.definition.step === 'serve');
+    const task = serveTasks.find(t => t.definition.config === 'serving/deploy.qeff.json');
+    assert.ok(task, `tasks: ${tasks.map(t => t.name).join(', ')}`);
+    assert.strictEqual(task.definition.stage, undefined);
+    assert.ok(task.isBackground, 'a background task');
+    assert.ok(!serveTasks.some(t => t.definition.config === 'runner/pair.qeff.json'), 'no serve task for a config without "serving"');
+    const endOf = (name, event) => new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`task ${name} did not end`)), 60000);
+      const sub = vscode.tasks[event](e => {
+        if (e.execution.task.name === name) { clearTimeout(timer); sub.dispose(); resolve(e.exitCode); }
+      });
+    });
+    const ended = endOf(task.name, 'onDidEndTask');
+    const execution = await vscode.tasks.executeTask(task);
+    const row = servingRow(await viewRow('deploy.qeff.json', c => (servingRow(c) || {}).contextValue === 'qeffServing:ready'));
+    assert.strictEqual(row.description, `ready · http://127.0.0.1:${api}/v1`);
+    const pid = JSON.parse(fs.readFileSync(path.join(dir(), 'qaic_disagg_fake.json'), 'utf8')).pid;
+    assert.ok(groupMembers(pid).length >= 4, 'launcher, KV handoff and two instances');
+    execution.terminate();
+    await ended;
+    await viewRow('deploy.qeff.json', c => !servingRow(c));
+    assert.deepStrictEqual(await groupMembersAfterStop(pid), [], 'terminating the task stopped the whole group');
+    assert.strictEqual(await vscode.commands.executeCommand('qeffDisagg.stopServing'), undefined, 'no session left');
+
+    // A launcher that exits by itself ends its task with exit code 1.
+    const cfg = JSON.parse(fs.readFileSync(config.fsPath, 'utf8'));
+    cfg.serving.extraArgs = ['--router-policy', 'bogus'];
+    fs.writeFileSync(path.join(dir(), 'task-exit.qeff.json'), JSON.stringify(cfg, null, 2));
+    const failing = (await vscode.tasks.fetchTasks({ type: 'qeff-disagg' }))
+      .find(t => t.definition.step === 'serve' && t.definition.config === 'serving/task-exit.qeff.json');
+    assert.ok(failing, 'a serve task for the new config');
+    const exit = endOf(failing.name, 'onDidEndTaskProcess');
+    await vscode.tasks.executeTask(failing);
+    assert.strictEqual(await exit, 1);
+    await vscode.commands.executeCommand('qeffDisagg.stopServing'); // clears the failed row
   });
 
   test('a launcher that exits early gives no endpoint and leaves nothing running', async () => {

@@ -19,7 +19,7 @@ async function itemsOf(name) {
 /** Waits until the stage's description matches (the view recomputes after a short debounce). */
 async function stageDescription(config, stage, re, ms = 20000) {
   let last;
-  await waitFor(`${config} ${stage} ~ ${re} (last: ${JSON.stringify(last)})`, async () => {
+  await waitFor(() => `${config} ${stage} ~ ${re} (last: ${JSON.stringify(last)})`, async () => {
     const c = await itemsOf(config);
     last = c && c.children.find(s => s.label.startsWith(stage + ' '));
     return last && re.test(last.description);

@@ -21,7 +21,7 @@ import { refuseIfUntrusted } from './trust';
 export interface RunnerApi {
   manualCommand(config: vscode.Uri, stage: string): ManualCommand | undefined;
   /** The qeff-disagg task provider (fetchTasks does not answer in an untrusted workspace). */
-  taskProvider: vscode.TaskProvider;
+  taskProvider: QeffTaskProvider;
   /** A stage compiled to a QPC folder by a run. */
   onDidCompile: vscode.Event<CompiledQpc>;
 }

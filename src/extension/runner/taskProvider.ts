@@ -1,7 +1,11 @@
 // The `qeff-disagg` task type ({config, stage, step}): export and compile from tasks.json through the
 // same stage runner, in a pseudoterminal that streams the output, captures the manual compile command,
-// and kills the process tree when the task is terminated.
+// and kills the process tree when the task is terminated. Step `serve` ({config, step}) is served by the
+// serving module (serving/serveTask.ts), which registers itself here.
 import * as vscode from 'vscode';
+import { prop } from '../../core/jsonNodes';
+import { readBoundedFile } from '../../core/nodeFileHost';
+import { parseDocument } from '../../core/parse';
 import { EXIT, STEPS, type Step } from '../../core/runnerProtocol';
 import type { StageKey } from '../../core/types';
 import type { Runs } from './runs';
@@ -11,10 +15,29 @@ import { untrustedMessage } from './trust';
 
 export const TASK_TYPE = 'qeff-disagg';
 
-interface QeffTaskDefinition extends vscode.TaskDefinition { config: string; stage: StageKey; step: Step }
+/** The task-only step: serve the config's compiled pair (no stage). */
+export const SERVE_STEP = 'serve';
+
+interface QeffTaskDefinition extends vscode.TaskDefinition { config: string; stage?: StageKey; step: Step | typeof SERVE_STEP }
+
+/** What the serving module lends the task type: a terminal that serves a config. */
+export type ServeTerminal = (config: vscode.Uri) => vscode.Pseudoterminal;
+
+/** Whether a config file has a top-level "serving" section (read bounded; a file that does not parse has none). */
+function hasServing(uri: vscode.Uri): boolean {
+  const read = uri.scheme === 'file' ? readBoundedFile(uri.fsPath) : undefined;
+  return !!read?.ok && !!prop(parseDocument(read.text).root, 'serving');
+}
 
 export class QeffTaskProvider implements vscode.TaskProvider {
+  private serveTerminal: ServeTerminal | undefined;
+
   constructor(private readonly driverPath: string, private readonly runs: Runs, private readonly state: vscode.Memento) {}
+
+  /** Called by the serving module: from then on, configs with a "serving" section get a serve task. */
+  setServeTerminal(terminal: ServeTerminal): void {
+    this.serveTerminal = terminal;
+  }
 
   async provideTasks(): Promise<vscode.Task[]> {
     const tasks: vscode.Task[] = [];
@@ -26,19 +49,30 @@ export class QeffTaskProvider implements vscode.TaskProvider {
           tasks.push(this.build({ type: TASK_TYPE, config: rel, stage, step }, folder ?? vscode.TaskScope.Workspace));
         }
       }
+      if (this.serveTerminal && hasServing(uri)) tasks.push(this.build({ type: TASK_TYPE, config: rel, step: SERVE_STEP }, folder ?? vscode.TaskScope.Workspace));
     }
     return tasks;
   }
 
   resolveTask(task: vscode.Task): vscode.Task | undefined {
     const d = task.definition as QeffTaskDefinition;
-    if (!d.config || !d.stage || !d.step) return undefined;
+    if (!d.config || !d.step || (d.step !== SERVE_STEP && !d.stage)) return undefined;
     return this.build(d, task.scope ?? vscode.TaskScope.Workspace, task.definition);
   }
 
   private build(d: QeffTaskDefinition, scope: vscode.WorkspaceFolder | vscode.TaskScope, definition: vscode.TaskDefinition = d): vscode.Task {
-    const task = new vscode.Task(definition, scope, `${d.step} ${d.stage} (${d.config})`, TASK_TYPE,
-      new vscode.CustomExecution(async () => new StageTaskTerminal(this.resolveConfig(d.config, scope), d, this.driverPath, this.runs, this.state)));
+    const config = () => this.resolveConfig(d.config, scope);
+    if (d.step === SERVE_STEP) {
+      const serve = this.serveTerminal;
+      const task = new vscode.Task(definition, scope, `serve (${d.config})`, TASK_TYPE, new vscode.CustomExecution(async () => serve
+        ? serve(config())
+        : new MessageTerminal(vscode.l10n.t('serving is not available in this window.'))), ['$qeff-serve']);
+      task.isBackground = true;
+      return task;
+    }
+    const stage = d.stage as StageKey;
+    const task = new vscode.Task(definition, scope, `${d.step} ${stage} (${d.config})`, TASK_TYPE,
+      new vscode.CustomExecution(async () => new StageTaskTerminal(config(), { ...d, stage, step: d.step as Step }, this.driverPath, this.runs, this.state)));
     task.group = d.step === 'compile' ? vscode.TaskGroup.Build : undefined;
     return task;
   }
@@ -50,6 +84,20 @@ export class QeffTaskProvider implements vscode.TaskProvider {
   }
 }
 
+/** A task that only says why it cannot run. */
+class MessageTerminal implements vscode.Pseudoterminal {
+  private readonly writer = new vscode.EventEmitter<string>();
+  private readonly closer = new vscode.EventEmitter<number>();
+  readonly onDidWrite = this.writer.event;
+  readonly onDidClose = this.closer.event;
+  constructor(private readonly message: string) {}
+  open(): void {
+    this.writer.fire(`[qeff-disagg] ${this.message}\r\n`);
+    this.closer.fire(EXIT.failed);
+  }
+  close(): void { /* nothing runs */ }
+}
+
 class StageTaskTerminal implements vscode.Pseudoterminal {
   private readonly writer = new vscode.EventEmitter<string>();
   private readonly closer = new vscode.EventEmitter<number>();
@@ -57,7 +105,7 @@ class StageTaskTerminal implements vscode.Pseudoterminal {
   readonly onDidClose = this.closer.event;
   private readonly cts = new vscode.CancellationTokenSource();
 
-  constructor(private readonly config: vscode.Uri, private readonly d: QeffTaskDefinition, private readonly driverPath: string,
+  constructor(private readonly config: vscode.Uri, private readonly d: { stage: StageKey; step: Step }, private readonly driverPath: string,
     private readonly runs: Runs, private readonly state: vscode.Memento) {}
 
   open(): void {

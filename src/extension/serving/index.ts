@@ -1,4 +1,5 @@
-// Registers serving: QEff: Serve, Stop Serving, Send Test Prompt, Show Serve Command, Save Serve Script.
+// Registers serving: QEff: Serve, Stop Serving, Send Test Prompt, Show Serve Command, Save Serve Script, and
+// the `serve` step of the qeff-disagg task type.
 // Starting anything needs a trusted workspace; showing the command does not.
 import * as vscode from 'vscode';
 import { constants } from 'node:fs';
@@ -12,6 +13,7 @@ import { resolveInterpreter } from '../runner/interpreter';
 import { targetOf } from '../runner/target';
 import { refuseIfUntrusted } from '../runner/trust';
 import { LastQpc } from './lastQpc';
+import { ServeTaskTerminal } from './serveTask';
 import { ServingSession } from './session';
 
 /** Returns the session: the view and the lenses show its state. */
@@ -40,6 +42,7 @@ export function registerServing(context: vscode.ExtensionContext, runner: Runner
     return { config, command: result.command };
   };
 
+  runner.taskProvider.setServeTerminal(config => new ServeTaskTerminal(config, session, commandFor));
   context.subscriptions.push(
     session,
     runner.onDidCompile(e => void lastQpc.set(e.config, e.stage, e.qpcPath)),

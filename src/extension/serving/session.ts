@@ -36,6 +36,9 @@ export class ServingSession implements vscode.Disposable {
   private session: Session | undefined;
   private current: ServingState | undefined;
   private readonly changed = new vscode.EventEmitter<ServingState | undefined>();
+  private readonly lines = new vscode.EventEmitter<string>();
+  /** Each line the launcher writes, and the session's own notes: a serve task streams them into its terminal. */
+  readonly onDidWriteLine = this.lines.event;
   /** Fires on each change of the serving state (not polled: the view and the lenses listen). */
   readonly onDidChangeState = this.changed.event;
 
@@ -56,8 +59,8 @@ export class ServingSession implements vscode.Disposable {
       void vscode.window.showWarningMessage(vscode.l10n.t('qaic_disagg is already serving {0}: stop it first.', vscode.workspace.asRelativePath(this.session.config)));
       return undefined;
     }
-    this.channel.appendLine(`$ ${command.shell}`);
-    for (const note of command.notes) this.channel.appendLine(`# ${note}`);
+    this.note(`$ ${command.shell}`);
+    for (const note of command.notes) this.note(`# ${note}`);
     const tail: string[] = [];
     const run = startDriver({
       command: command.argv[0], args: command.argv.slice(1), cwd: dirname(config.fsPath), env: command.env,
@@ -65,6 +68,7 @@ export class ServingSession implements vscode.Disposable {
         tail.push(line);
         if (tail.length > TAIL) tail.shift();
         this.output.line(line);
+        this.lines.fire(line);
       },
     });
     const base = `http://127.0.0.1:${command.apiPort}`;
@@ -75,7 +79,7 @@ export class ServingSession implements vscode.Disposable {
     void run.done.then(r => {
       this.output.flush();
       const how = r.spawnError ?? (r.signal ? `signal ${r.signal}` : `code ${r.exitCode}`);
-      this.channel.appendLine(`[qaic_disagg exited: ${how}]`);
+      this.note(`[qaic_disagg exited: ${how}]`);
       if (this.session !== session) return;
       this.session = undefined;
       this.apply(session.stopping ? { type: 'stop', at: Date.now() }
@@ -113,7 +117,7 @@ export class ServingSession implements vscode.Disposable {
     this.apply({ type: 'stop', at: Date.now() });
     if (!s) return undefined;
     s.stopping = true;
-    this.channel.appendLine('[stopping qaic_disagg: SIGTERM to its process group]');
+    this.note('[stopping qaic_disagg: SIGTERM to its process group]');
     await s.run.cancel(STOP_GRACE_MS);
     if (this.session === s) this.session = undefined;
     await this.setState('stopped');
@@ -145,6 +149,11 @@ export class ServingSession implements vscode.Disposable {
     }
   }
 
+  private note(line: string): void {
+    this.channel.appendLine(line);
+    this.lines.fire(line);
+  }
+
   private async reportExit(s: Session, how: string): Promise<void> {
     const show = vscode.l10n.t('Show Output');
     const last = s.tail.slice(-5).join('\n');
@@ -170,5 +179,6 @@ export class ServingSession implements vscode.Disposable {
     this.status.dispose();
     this.channel.dispose();
     this.changed.dispose();
+    this.lines.dispose();
   }
 }
