@@ -9,38 +9,17 @@ import { resolvePath } from '../paths';
 import { MODE_DEFINING_KWARGS, naturalDecode } from '../modeTable';
 import { FAMILIES, type Family, type Mode, type PrefillMode, type StageKey } from '../types';
 import {
-  BOOL_PARAMS, emptyStage, ENV_PARAMS, isRelevant, isIntText, MODES_OF, PARAMS, stageKeys, TEXT_PARAMS,
-  withDefaults, type ConfigValue, type ConfigValues, type ParamName, type StageChoice, type StageFields, type WizardState,
+  emptyStage, isBoolParam, isEnvParam, isIntText, isRelevant, modeParams, MODES_OF, paramField, paramLocation, PARAMS,
+  stageKeys, withDefaults, type ConfigValue, type ConfigValues, type ParamName, type StageChoice, type StageFields, type WizardState,
 } from './state';
 
 const STAGE_KEYS: readonly StageKey[] = ['prefill', 'decode'];
-
-/** Where a parameter lives in a stage: "compile.ctx_len", "from_pretrained.continuous_batching", "env.NUM_Q_BLOCKS". */
-export function paramLocation(name: ParamName): string {
-  if (name === 'continuous_batching') return `from_pretrained.${name}`;
-  if ((ENV_PARAMS as readonly string[]).includes(name)) return `env.${name}`;
-  return `compile.${name}`;
-}
-
-/** The field id of a parameter: its JSON path joined with dots ("decode.compile.ctx_len"). */
-export function paramField(stage: StageKey, name: ParamName): string {
-  return `${stage}.${paramLocation(name)}`;
-}
-
-/** Canonical order of the compile kwargs in a new config (as in the examples). */
-const COMPILE_ORDER: readonly ParamName[] = [
-  'prefill_seq_len', 'ctx_len', 'num_cores', 'num_devices', 'mxfp6_matmul', 'mxint8_kv_cache', 'use_onnx_subfunctions',
-  'full_batch_size', 'kv_cache_batch_size', 'node_precision_info',
-];
-
-/** Every parameter in the order values are listed (and, in a loaded file, added). */
-const COMPILE_ORDER_ALL: readonly ParamName[] = ['continuous_batching', ...COMPILE_ORDER, ...ENV_PARAMS];
 
 /** Text typed in a field -> the JSON value written: integers as numbers, other numbers too (the schema says why not), else the text. */
 export function textToValue(name: ParamName, text: string): ConfigValue | undefined {
   const t = text.trim();
   if (t === '') return undefined;
-  if (name === 'node_precision_info' || (ENV_PARAMS as readonly string[]).includes(name)) return t;
+  if (name === 'node_precision_info' || isEnvParam(name)) return t;
   if (isIntText(t)) return Number(t);
   if (/^-?\d*\.\d+(e[+-]?\d+)?$|^-?\d+e[+-]?\d+$/i.test(t)) return Number(t);
   return t;
@@ -57,7 +36,7 @@ export function configValues(state: WizardState): ConfigValues {
     const s = state[k];
     v[k] = true;
     if (s.mode) v[`${k}.mode`] = s.mode;
-    for (const name of COMPILE_ORDER_ALL) {
+    for (const name of modeParams(k, s.mode)) {
       if (!isRelevant(k, s, name)) continue;
       const raw = s[name];
       const value = typeof raw === 'string' ? textToValue(name, raw) : raw ?? undefined;
@@ -97,17 +76,15 @@ export function renderNewConfig(values: ConfigValues): string {
     if (!values[k]) continue;
     const stage: Record<string, unknown> = {};
     if (values[`${k}.mode`] !== undefined) stage.mode = values[`${k}.mode`];
-    const group = (prefix: string, names: readonly ParamName[]) => {
+    const order = modeParams(k, (values[`${k}.mode`] as Mode | undefined) ?? '');
+    for (const prefix of ['from_pretrained', 'compile', 'env']) {
       const obj: Record<string, unknown> = {};
-      for (const n of names) {
-        const v = values[`${k}.${prefix}.${n}`];
-        if (v !== undefined) obj[n] = v;
+      for (const n of order) {
+        const v = values[paramField(k, n)];
+        if (v !== undefined && paramLocation(n).startsWith(`${prefix}.`)) obj[n] = v;
       }
       if (Object.keys(obj).length) stage[prefix] = obj;
-    };
-    group('from_pretrained', ['continuous_batching']);
-    group('compile', COMPILE_ORDER);
-    group('env', ENV_PARAMS);
+    }
     root[k] = stage;
   }
   const modelNote = typeof values.model === 'string' ? `${printable(values.model)}: ` : '';
@@ -188,18 +165,11 @@ function readStage(key: StageKey, obj: Node): StageFields {
   const modeText = str(findNodeAtLocation(obj, ['mode']));
   const mode = modeText !== undefined && (MODES_OF[key] as readonly string[]).includes(modeText) ? (modeText as Mode) : '';
   const s = emptyStage(mode);
-  for (const name of TEXT_PARAMS) {
-    const n = findNodeAtLocation(obj, ['compile', name]);
-    if (n?.type === 'number') s[name] = String(n.value);
-    else if (n?.type === 'string') s[name] = String(n.value);
-  }
-  for (const name of BOOL_PARAMS) {
+  for (const name of PARAMS) {
     const n = findNodeAtLocation(obj, paramLocation(name).split('.'));
-    if (n?.type === 'boolean') s[name] = Boolean(n.value);
-  }
-  for (const name of ENV_PARAMS) {
-    const n = findNodeAtLocation(obj, ['env', name]);
-    if (n?.type === 'string' || n?.type === 'number') s[name] = String(n.value);
+    if (isBoolParam(name)) {
+      if (n?.type === 'boolean') s[name] = Boolean(n.value);
+    } else if (n?.type === 'string' || n?.type === 'number') s[name] = String(n.value);
   }
   s.touched = [...PARAMS];
   return s;

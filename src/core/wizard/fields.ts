@@ -5,10 +5,7 @@ import { findNodeAtOffset, getNodePath, type Node } from 'jsonc-parser';
 import { parseDocument } from '../parse';
 import { ruleInfo } from '../ruleRegistry';
 import type { Diagnostic, StageKey } from '../types';
-import { BOOL_PARAMS, ENV_PARAMS, TEXT_PARAMS } from './state';
-
-const COMPILE_FIELDS = new Set<string>([...TEXT_PARAMS, ...BOOL_PARAMS.filter(b => b !== 'continuous_batching')]);
-const ENV_FIELDS = new Set<string>(ENV_PARAMS);
+import { isParamName, paramLocation } from './state';
 
 function isStage(s: unknown): s is StageKey {
   return s === 'prefill' || s === 'decode';
@@ -27,9 +24,8 @@ export function fieldOfPath(path: (string | number)[], code: string): string | u
     return path.length === 1 ? `${first}.mode` : undefined;
   }
   if (second === 'mode') return `${first}.mode`;
-  if (second === 'compile' && typeof third === 'string' && COMPILE_FIELDS.has(third)) return `${first}.compile.${third}`;
-  if (second === 'from_pretrained' && third === 'continuous_batching') return `${first}.from_pretrained.continuous_batching`;
-  if (second === 'env' && typeof third === 'string' && ENV_FIELDS.has(third)) return `${first}.env.${third}`;
+  // A wizard parameter where the wizard writes it ("compile.ctx_len", "env.NUM_Q_BLOCKS", ...).
+  if (typeof third === 'string' && isParamName(third) && paramLocation(third) === `${String(second)}.${third}`) return `${first}.${second}.${third}`;
   return undefined;
 }
 

@@ -72,15 +72,50 @@ export function stageKeys(choice: StageChoice): StageKey[] {
 
 export function isBoolParam(n: string): n is BoolParam { return (BOOL_PARAMS as readonly string[]).includes(n); }
 export function isEnvParam(n: string): n is EnvParam { return (ENV_PARAMS as readonly string[]).includes(n); }
+export function isParamName(n: string): n is ParamName { return (PARAMS as readonly string[]).includes(n); }
+
+/**
+ * Kwargs of the mode table the wizard has no field for: tuning knobs with no default worth offering. They
+ * stay in the editor (completion offers them); the wizard keeps them when it edits a file.
+ */
+export const EDITOR_ONLY_KWARGS: readonly string[] = ['mos', 'aic_enable_depth_first', 'moe_prefill_packed_chunk_size', 'user_tiled'];
+
+/** from_pretrained() kwargs of any mode: the others are compile() kwargs or environment variables. */
+const FROM_PRETRAINED_KWARGS = new Set(Object.values(MODE_TABLE).flatMap(m => m.fromPretrained));
+
+/** Where a parameter lives in a stage: "compile.ctx_len", "from_pretrained.continuous_batching", "env.NUM_Q_BLOCKS". */
+export function paramLocation(name: ParamName): string {
+  if (FROM_PRETRAINED_KWARGS.has(name)) return `from_pretrained.${name}`;
+  if (isEnvParam(name)) return `env.${name}`;
+  return `compile.${name}`;
+}
+
+/** The field id of a parameter: its JSON path joined with dots ("decode.compile.ctx_len"). */
+export function paramField(stage: StageKey, name: ParamName): string {
+  return `${stage}.${paramLocation(name)}`;
+}
+
+const modeParamsCache = new Map<string, readonly ParamName[]>();
+
+/**
+ * The wizard's parameters of a stage in `mode`, in the mode table's order: its from_pretrained kwargs, its
+ * compile kwargs, its environment variables. With no mode yet: those of every mode of the stage, without
+ * the environment (only the blocking graph reads it). The form and a new config list them in this order.
+ */
+export function modeParams(key: StageKey, mode: Mode | ''): readonly ParamName[] {
+  const cacheKey = `${key}/${mode}`;
+  let out = modeParamsCache.get(cacheKey);
+  if (!out) {
+    const infos = mode ? [MODE_TABLE[mode]] : MODES_OF[key].map(m => MODE_TABLE[m]);
+    out = [...new Set(infos.flatMap(i => [...i.fromPretrained, ...i.kwargs, ...(mode ? i.env : [])]))].filter(isParamName);
+    modeParamsCache.set(cacheKey, out);
+  }
+  return out;
+}
 
 export function emptyStage(mode: Mode | ''): StageFields {
-  return {
-    mode,
-    prefill_seq_len: '', ctx_len: '', num_cores: '', num_devices: '', full_batch_size: '', kv_cache_batch_size: '',
-    node_precision_info: '', NUM_Q_BLOCKS: '', NUM_FFN_BLOCKS: '', ENABLE_OPT_SWA: '',
-    mxfp6_matmul: null, mxint8_kv_cache: null, use_onnx_subfunctions: null, continuous_batching: null,
-    touched: [],
-  };
+  const values = Object.fromEntries(PARAMS.map(n => [n, isBoolParam(n) ? null : ''])) as Omit<StageFields, 'mode' | 'touched'>;
+  return { ...values, mode, touched: [] };
 }
 
 /** A new config: gpt-oss via the hub, both stages as the natural chunking + full-KV pair, every default filled. */
@@ -94,20 +129,13 @@ export function initialState(folder: string, qefficientVersion = ''): WizardStat
   });
 }
 
-/** Which parameters a stage in a mode writes; the others are hidden and not written. */
+/**
+ * Which parameters a stage in a mode writes (the others are hidden and not written): those of its mode, the
+ * batch sizes only once continuous batching is on (they size it).
+ */
 export function isRelevant(key: StageKey, s: StageFields, name: ParamName): boolean {
-  switch (name) {
-    case 'prefill_seq_len': return key === 'prefill';
-    case 'continuous_batching': return usesCb(s);
-    case 'full_batch_size':
-    case 'kv_cache_batch_size': return usesCb(s) && s.continuous_batching === true;
-    default: return isEnvParam(name) ? !!s.mode && MODE_TABLE[s.mode].env.includes(name) : true;
-  }
-}
-
-/** A stage with no mode yet may still turn continuous batching on; blocking cannot (QEFF-PB-02). */
-function usesCb(s: StageFields): boolean {
-  return !s.mode || MODE_TABLE[s.mode].fromPretrained.includes('continuous_batching');
+  if (!modeParams(key, s.mode).includes(name)) return false;
+  return name === 'full_batch_size' || name === 'kv_cache_batch_size' ? s.continuous_batching === true : true;
 }
 
 export function isIntText(v: string): boolean {
