@@ -8,7 +8,10 @@ import { vscodeApi } from './vscodeApi';
 import { WizardApp } from './wizardApp';
 import './wizard.css';
 
+// Marks for bench/wizardBench.js, which reads where the first open's time goes.
+performance.mark('wizard:start');
 registerComponents();
+performance.mark('wizard:components');
 const app = new WizardApp();
 let cspViolations = 0;
 document.addEventListener('securitypolicyviolation', e => {
@@ -21,3 +24,4 @@ const saved = vscodeApi.getState() as { state?: WizardState } | undefined;
 const state = saved?.state?.schemaVersion === 1 ? saved.state : undefined;
 // One ready: the host answers it with init, a fresh one when the kept state is from another version.
 post(state ? { type: 'ready', state } : { type: 'ready' });
+performance.mark('wizard:ready');

@@ -42,6 +42,7 @@ export class WizardApp implements StepHost, LiveHost, HostMessageTarget {
   readonly shell = new WizardShell({ goTo: step => this.goTo(step), save: run => this.save(run) }, () => this.state!.step);
 
   init(m: InitMessage): void {
+    performance.mark('wizard:init');
     this.state = m.state;
     this.hostVersion = m.hostVersion;
     this.files = { ...m.files };
@@ -52,6 +53,7 @@ export class WizardApp implements StepHost, LiveHost, HostMessageTarget {
     this.renderStep();
     this.refresh();
     this.shell.root.dataset.ready = 'true';
+    performance.mark('wizard:interactive');
   }
 
   persist(): void {
