@@ -224,8 +224,8 @@ async function openWizard(page) {
     });
 
     await r.step('a second save asks before overwriting; Cancel keeps the file', async () => {
-      fs.writeFileSync(savedFile, EXPECTED.replace('"ctx_len": 8192,\n      "num_cores": 16,\n      "num_devices": 1,\n      "mxfp6_matmul": true,\n      "mxint8_kv_cache": true,\n      "use_onnx_subfunctions": false',
-        '"ctx_len": 8192, // edited by hand\n      "num_cores": 16,\n      "num_devices": 1,\n      "mxfp6_matmul": true,\n      "mxint8_kv_cache": true,\n      "use_onnx_subfunctions": false'));
+      // The decode stage's ctx_len (the prefill's is followed by use_onnx_subfunctions).
+      fs.writeFileSync(savedFile, EXPECTED.replace('"ctx_len": 8192,\n      "full_batch_size": 4', '"ctx_len": 8192, // edited by hand\n      "full_batch_size": 4'));
       const handEdited = fs.readFileSync(savedFile, 'utf8');
       assert.notStrictEqual(handEdited, EXPECTED);
       const editedAt = fs.statSync(savedFile).mtimeMs;
