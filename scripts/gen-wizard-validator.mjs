@@ -15,14 +15,14 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** The wizard's lists, from its TypeScript source (bundled in memory: this script runs before any build). */
 async function wizardLists() {
   const { outputFiles } = await build({
-    stdin: { contents: "export { STEPS, PARAMS, isBoolParam } from './src/core/wizard/state'; export { MODE_TABLE } from './src/core/modeTable';", resolveDir: root, loader: 'ts' },
+    stdin: { contents: "export { STEPS, PARAMS, isBoolParam } from './src/core/wizard/state'; export { MODE_TABLE } from './src/core/modeTable'; export { SERVING_FIELDS } from './src/core/wizard/serving';", resolveDir: root, loader: 'ts' },
     bundle: true, write: false, format: 'esm', platform: 'node', logLevel: 'warning', mainFields: ['module', 'main'],
   });
   return import(`data:text/javascript;base64,${Buffer.from(outputFiles[0].text).toString('base64')}`);
 }
 
 /** Fills in the parts of the wizard's message schema that its lists decide. */
-function completeWizardSchema(schema, { STEPS, PARAMS, isBoolParam, MODE_TABLE }) {
+function completeWizardSchema(schema, { STEPS, PARAMS, isBoolParam, MODE_TABLE, SERVING_FIELDS }) {
   const defs = schema.definitions;
   defs.state.properties.step.maximum = STEPS.length - 1;
   defs.paramName.enum = [...PARAMS];
@@ -32,6 +32,12 @@ function completeWizardSchema(schema, { STEPS, PARAMS, isBoolParam, MODE_TABLE }
     const type = isBoolParam(p) ? 'boolOrNull' : p === 'node_precision_info' ? 'path' : 'short';
     defs.stage.properties[p] = { $ref: `#/definitions/${type}` };
   }
+  const serving = defs.state.properties.serving.properties;
+  serving.values = {
+    type: 'object', additionalProperties: false, required: [...SERVING_FIELDS],
+    properties: Object.fromEntries(SERVING_FIELDS.map(f => [f, { $ref: '#/definitions/short' }])),
+  };
+  serving.touched.items = { enum: [...SERVING_FIELDS] };
   return schema;
 }
 

@@ -1,6 +1,7 @@
 // The words of the wizard: what each step and field means, in the design note's terms, for someone who has
 // not read it.
 import type { ParamName, StepId } from '../src/core/wizard/state';
+import type { ServingField } from '../src/core/wizard/serving';
 import type { StageKey } from '../src/core/types';
 
 export const STEP_TITLES: Record<StepId, string> = {
@@ -8,6 +9,7 @@ export const STEP_TITLES: Record<StepId, string> = {
   stages: 'Stages',
   modes: 'Modes',
   parameters: 'Parameters',
+  serving: 'Serving',
   review: 'Review and save',
 };
 
@@ -16,6 +18,7 @@ export const STEP_INTRO: Record<StepId, string> = {
   stages: 'Disaggregated serving compiles two programs (QPCs) from one model for Cloud AI 100: a prefill-only QPC that processes the prompt, and a decode-only QPC that generates the tokens. Each stage is exported and compiled in its own Python process. Prefill reads all experts once; decode reads only the experts each token chooses.',
   modes: 'Each stage is built in one of two modes. The mode is the only abstraction in the config: it implies the mode-defining compile() arguments. The KV-cache memory below is computed from the values of the Parameters step and changes as you edit them.',
   parameters: 'The keyword arguments of compile() and from_pretrained(), exactly as QEfficient takes them, with defaults that suit each mode. Every problem the editor would report appears beside its field.',
+  serving: 'Optional: how qaic_disagg (the launcher of Qualcomm\'s vLLM plugin for Cloud AI 100) serves the pair: one OpenAI-compatible API, a prefill runtime on one device group and a decode runtime on another. Each device group runs one instance; its size is the stage\'s num_devices.',
   review: 'The config file and the Python script each stage runs. Save writes the file through the editor (so it can be undone), never over an existing file without asking, and opens it. It is disabled while an error remains.',
 };
 
@@ -79,6 +82,26 @@ export function paramHelp(name: ParamName, stage: StageKey): string {
   const help = PARAM_HELP[name];
   return typeof help === 'string' ? help : help[stage];
 }
+
+export const SERVING_LABEL: Record<ServingField, string> = {
+  'port': 'API port',
+  'prefill.deviceGroups': 'Device groups (QIDs)', 'prefill.ports': 'Ports', 'prefill.maxNumSeqs': 'maxNumSeqs',
+  'decode.deviceGroups': 'Device groups (QIDs)', 'decode.ports': 'Ports', 'decode.maxNumSeqs': 'maxNumSeqs',
+  'runtime': 'Where qaic_disagg runs', 'image': 'Docker image',
+};
+
+const GROUPS_HELP = 'Device ids, comma-separated; one group per instance, separated by ";" (e.g. "0, 1; 2, 3"). Each group has this stage\'s num_devices ids, and no id is in both stages.';
+const PORTS_HELP = 'One port per device group, comma-separated, in the order of the groups. Every port of the config is unique.';
+
+export const SERVING_HELP: Record<ServingField, string> = {
+  'port': 'The OpenAI-compatible API (qaic_disagg\'s router): --port. Default 8000.',
+  'prefill.deviceGroups': GROUPS_HELP, 'prefill.ports': PORTS_HELP,
+  'prefill.maxNumSeqs': 'Sequences one prefill instance takes at once (--prefill-max-num-seqs). Empty: the default (1).',
+  'decode.deviceGroups': GROUPS_HELP, 'decode.ports': PORTS_HELP,
+  'decode.maxNumSeqs': 'Sequences one decode instance takes at once (--decode-max-num-seqs). Empty: the decode full_batch_size, which it must equal.',
+  'runtime': 'bare runs python3 -m qaic_disagg on this machine; docker runs the cloud_ai_inference_vllm_disagg image with the QPC folders mounted read-only.',
+  'image': 'Empty: the default image of the vLLM disaggregated-serving container.',
+};
 
 export const FAMILY_HELP: Record<string, string> = {
   'gpt-oss-20b': '32 experts (4 per token), 24 layers: 12 sliding-window + 12 full attention.',

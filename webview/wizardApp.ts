@@ -16,13 +16,14 @@ import { modelStep, stagesStep } from './steps/model';
 import { modesStep } from './steps/modes';
 import { parametersStep } from './steps/parameters';
 import { reviewStep } from './steps/review';
+import { servingStep } from './steps/serving';
 import { vscodeApi } from './vscodeApi';
 
 interface Binding { focus: HTMLElement; sync(): void; setInvalid(invalid: boolean): void }
 
 /** The renderer of each step. */
 const STEP_RENDERERS: Record<typeof STEPS[number], (app: StepHost) => HTMLElement[]> = {
-  model: modelStep, stages: stagesStep, modes: modesStep, parameters: parametersStep, review: reviewStep,
+  model: modelStep, stages: stagesStep, modes: modesStep, parameters: parametersStep, serving: servingStep, review: reviewStep,
 };
 
 export class WizardApp implements StepHost, LiveHost, HostMessageTarget {

@@ -12,6 +12,7 @@ import {
   emptyStage, isBoolParam, isEnvParam, isIntText, isRelevant, modeParams, MODES_OF, paramField, paramLocation, PARAMS,
   stageKeys, withDefaults, type ConfigValue, type ConfigValues, type ParamName, type StageChoice, type StageFields, type WizardState,
 } from './state';
+import { emptyServing, SERVING_FIELDS, servingText, servingValues, type ServingState } from './serving';
 
 const STAGE_KEYS: readonly StageKey[] = ['prefill', 'decode'];
 
@@ -43,11 +44,21 @@ export function configValues(state: WizardState): ConfigValues {
       if (value !== undefined) v[paramField(k, name)] = value;
     }
   }
+  // "serving" launches the pair: written only with both stages.
+  if (state.serving?.enabled && state.stages === 'both') {
+    v.serving = true;
+    for (const [f, value] of Object.entries(servingValues(state.serving))) v[`serving.${f}`] = value;
+  }
   return v;
 }
 
 function isStageMarker(key: string): key is StageKey {
   return (STAGE_KEYS as readonly string[]).includes(key);
+}
+
+/** The keys that say a section is written: a stage's, and "serving". */
+function isSectionMarker(key: string): boolean {
+  return isStageMarker(key) || key === 'serving';
 }
 
 
@@ -66,6 +77,13 @@ export function describePair(values: ConfigValues): string {
   if (values.prefill && p) return `a prefill-only QPC in mode ${p}`;
   if (values.decode && d) return `a decode-only QPC in mode ${d}`;
   return 'a disaggregated-serving config';
+}
+
+/** Lists of numbers, and lists of them, on one line ("deviceGroups": [[0, 1], [2, 3]]); string literals untouched. */
+function compactNumberLists(json: string): string {
+  return json.split(/("(?:[^"\\]|\\.)*")/).map((part, i) => i % 2 ? part : part
+    .replace(/\[\s*(-?\d+(?:,\s*-?\d+)*)\s*\]/g, (_, list: string) => `[${list.split(/,\s*/).join(', ')}]`)
+    .replace(/\[\s*((?:\[[^[\]]*\],?\s*)+)\]/g, (_, groups: string) => `[${groups.trim().split(/\],\s*/).join('], ')}]`)).join('');
 }
 
 /** The text of a new config: one comment line, then the values as 2-space JSON in the examples' key order. */
@@ -87,8 +105,19 @@ export function renderNewConfig(values: ConfigValues): string {
     }
     root[k] = stage;
   }
+  if (values.serving) {
+    const serving: Record<string, Record<string, unknown> | unknown> = {};
+    for (const f of SERVING_FIELDS) {
+      const v = values[`serving.${f}`];
+      if (v === undefined) continue;
+      const [a, b] = f.split('.');
+      if (b) ((serving[a] ??= {}) as Record<string, unknown>)[b] = v;
+      else serving[a] = v;
+    }
+    root.serving = serving;
+  }
   const modelNote = typeof values.model === 'string' ? `${printable(values.model)}: ` : '';
-  return `// ${modelNote}${describePair(values)}. Written by the qeff-disagg wizard.\n${escapeJsonText(JSON.stringify(root, null, 2))}\n`;
+  return `// ${modelNote}${describePair(values)}. Written by the qeff-disagg wizard.\n${escapeJsonText(compactNumberLists(JSON.stringify(root, null, 2)))}\n`;
 }
 
 
@@ -108,16 +137,16 @@ export function editText(base: string, loaded: ConfigValues, current: ConfigValu
   let text = base;
   const set = (path: string[], value: ConfigValue | undefined) => {
     if (value === undefined && !nodeAt(text, path)) return; // nothing to remove
-    text = applyTextEdits(text, setValueEdits(text, path, value).map(e => ({ ...e, newText: escapeJsonText(e.newText) })));
+    text = applyTextEdits(text, setValueEdits(text, path, value).map(e => ({ ...e, newText: escapeJsonText(compactNumberLists(e.newText)) })));
   };
   const hadChildren = (path: string[]) => (nodeAt(base, path)?.children?.length ?? 0) > 0;
-  for (const k of STAGE_KEYS) if (loaded[k] && !current[k]) set([k], undefined);
+  for (const k of [...STAGE_KEYS, 'serving']) if (loaded[k] && !current[k]) set([k], undefined);
   const keys = [...Object.keys(current), ...Object.keys(loaded).filter(key => !(key in current))];
   for (const key of keys) {
-    if (isStageMarker(key)) continue;
-    const stage = key.split('.')[0];
-    if (isStageMarker(stage) && !current[stage]) continue;
-    if (loaded[key] !== current[key]) set(key.split('.'), current[key]);
+    if (isSectionMarker(key)) continue;
+    const section = key.split('.')[0];
+    if (isSectionMarker(section) && !current[section]) continue;
+    if (JSON.stringify(loaded[key]) !== JSON.stringify(current[key])) set(key.split('.'), current[key]);
   }
   for (const k of STAGE_KEYS) {
     if (!current[k]) continue;
@@ -175,6 +204,22 @@ function readStage(key: StageKey, obj: Node): StageFields {
   return s;
 }
 
+/** The Serving step of a loaded file: every field it holds is set; the rest follow their defaults. */
+function readServing(obj: Node | undefined): ServingState {
+  const sv = emptyServing();
+  if (obj?.type !== 'object') return sv;
+  sv.enabled = true;
+  for (const f of SERVING_FIELDS) {
+    const n = findNodeAtLocation(obj, f.split('.'));
+    const text = n ? servingText(getNodeValue(n)) : undefined;
+    if (text !== undefined) {
+      sv.values[f] = text;
+      sv.touched.push(f);
+    }
+  }
+  return sv;
+}
+
 /** A hub id looks like "owner/name"; anything else (./x, /x, x) is a local folder. */
 export function looksLikeHubId(model: string): boolean {
   return /^[A-Za-z0-9][\w.-]*\/[\w.-]+$/.test(model) && !model.startsWith('.');
@@ -211,6 +256,7 @@ export function stateFromText(text: string, target: { uri: string; path: string 
     folder: folderForNew,
     fileName: target.path.replace(/\\/g, '/').split('/').pop() ?? '',
     fileNameTouched: true,
+    serving: readServing(findNodeAtLocation(root, ['serving'])),
   };
   state = withDefaults(state);
   state.edit = { uri: target.uri, path: target.path, baseText: text, loaded: configValues(state) };

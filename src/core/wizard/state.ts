@@ -4,6 +4,7 @@ import { familyFromModelId } from '../family';
 import { Q_BLOCK_SIZE } from '../model';
 import { BLOCKING_ENV, MODE_TABLE } from '../modeTable';
 import { DECODE_MODES, PREFILL_MODES, type Family, type Mode, type StageKey } from '../types';
+import { emptyServing, servingDefaults, type ServingField, type ServingState, type ServingValue } from './serving';
 
 export type StageChoice = 'prefill' | 'decode' | 'both';
 export type FamilyChoice = 'auto' | Family;
@@ -52,14 +53,16 @@ export interface WizardState {
   folder: string;
   fileName: string;
   fileNameTouched: boolean;
+  /** The Serving step (absent in a state kept by an earlier version: no serving section). */
+  serving?: ServingState;
   edit?: EditTarget;
 }
 
 /** A JSON value the wizard writes at a managed path ("prefill.compile.ctx_len"); absent paths are not written. */
-export type ConfigValue = string | number | boolean;
+export type ConfigValue = string | number | boolean | ServingValue;
 export type ConfigValues = Record<string, ConfigValue>;
 
-export const STEPS = ['model', 'stages', 'modes', 'parameters', 'review'] as const;
+export const STEPS = ['model', 'stages', 'modes', 'parameters', 'serving', 'review'] as const;
 export type StepId = typeof STEPS[number];
 /** The index of a step (the schema's step maximum is STEPS.length - 1: test/unit/wizard.test.ts). */
 export const stepIndex = (id: StepId): number => STEPS.indexOf(id);
@@ -125,7 +128,7 @@ export function initialState(folder: string, qefficientVersion = ''): WizardStat
     // A detected version has up to four parts (1.22.8.0); a config writes at most three (the schema's pattern).
     qefficientVersion: qefficientVersion.split('.').slice(0, 3).join('.'),
     stages: 'both', prefill: emptyStage('chunking'), decode: emptyStage('full-kv'),
-    folder, fileName: '', fileNameTouched: false,
+    folder, fileName: '', fileNameTouched: false, serving: emptyServing(),
   });
 }
 
@@ -193,6 +196,9 @@ export function withDefaults(state: WizardState): WizardState {
   const prefill = applyStageDefaults('prefill', state.prefill);
   const decode = applyStageDefaults('decode', state.decode, state.stages === 'both' ? prefill : undefined);
   const next = { ...state, prefill, decode };
+  const sv = state.serving ?? emptyServing();
+  const d = servingDefaults({ prefill: prefill.num_devices, decode: decode.num_devices });
+  next.serving = { ...sv, values: { ...sv.values, ...Object.fromEntries(Object.entries(d).filter(([f]) => !sv.touched.includes(f as ServingField))) } };
   if (!next.fileNameTouched && !next.edit) next.fileName = suggestedFileName(next);
   return next;
 }
@@ -221,6 +227,8 @@ export type WizardChange =
   | { kind: 'param'; stage: StageKey; name: ParamName; value: string | boolean | null }
   | { kind: 'folder'; value: string }
   | { kind: 'fileName'; value: string }
+  | { kind: 'serving'; value: boolean }
+  | { kind: 'servingField'; name: ServingField; value: string }
   | { kind: 'step'; value: number };
 
 export function applyChange(state: WizardState, c: WizardChange): WizardState {
@@ -233,6 +241,12 @@ export function applyChange(state: WizardState, c: WizardChange): WizardState {
     case 'folder': return { ...state, folder: c.value };
     case 'fileName': return { ...state, fileName: c.value, fileNameTouched: true };
     case 'step': return { ...state, step: Math.max(0, Math.min(STEPS.length - 1, c.value)) };
+    case 'serving': return withDefaults({ ...state, serving: { ...(state.serving ?? emptyServing()), enabled: c.value } });
+    case 'servingField': {
+      const sv = state.serving ?? emptyServing();
+      const touched = sv.touched.includes(c.name) ? sv.touched : [...sv.touched, c.name];
+      return withDefaults({ ...state, serving: { ...sv, values: { ...sv.values, [c.name]: c.value }, touched } });
+    }
     case 'mode': {
       if (!(MODES_OF[c.stage] as readonly string[]).includes(c.value)) return state;
       const before = state[c.stage];
