@@ -1,19 +1,53 @@
 // Compiles the message schemas with ajv into standalone validation code, so that the extension validates
 // every message it receives without compiling a schema at run time: the wizard webview's messages
 // (schemas/wizard-messages.schema.json) and the Python driver's events (schemas/driver-events.schema.json).
+// What the wizard's message schema says about its state comes from the wizard's own lists (the steps, the
+// parameters, the mode table's modes), so that a new step or field needs no edit of the schema.
 import Ajv from 'ajv';
+import { build } from 'esbuild';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The wizard's lists, from its TypeScript source (bundled in memory: this script runs before any build). */
+async function wizardLists() {
+  const { outputFiles } = await build({
+    stdin: { contents: "export { STEPS, PARAMS, isBoolParam } from './src/core/wizard/state'; export { MODE_TABLE } from './src/core/modeTable'; export { SERVING_FIELDS } from './src/core/wizard/serving';", resolveDir: root, loader: 'ts' },
+    bundle: true, write: false, format: 'esm', platform: 'node', logLevel: 'warning', mainFields: ['module', 'main'],
+  });
+  return import(`data:text/javascript;base64,${Buffer.from(outputFiles[0].text).toString('base64')}`);
+}
+
+/** Fills in the parts of the wizard's message schema that its lists decide. */
+function completeWizardSchema(schema, { STEPS, PARAMS, isBoolParam, MODE_TABLE, SERVING_FIELDS }) {
+  const defs = schema.definitions;
+  defs.state.properties.step.maximum = STEPS.length - 1;
+  defs.paramName.enum = [...PARAMS];
+  defs.stage.properties.mode.enum = ['', ...Object.keys(MODE_TABLE)];
+  defs.stage.required = ['mode', ...PARAMS, 'touched'];
+  for (const p of PARAMS) {
+    const type = isBoolParam(p) ? 'boolOrNull' : p === 'node_precision_info' ? 'path' : 'short';
+    defs.stage.properties[p] = { $ref: `#/definitions/${type}` };
+  }
+  const serving = defs.state.properties.serving.properties;
+  serving.values = {
+    type: 'object', additionalProperties: false, required: [...SERVING_FIELDS],
+    properties: Object.fromEntries(SERVING_FIELDS.map(f => [f, { $ref: '#/definitions/short' }])),
+  };
+  serving.touched.items = { enum: [...SERVING_FIELDS] };
+  return schema;
+}
+
+const lists = await wizardLists();
 const TARGETS = [
-  { schema: 'schemas/wizard-messages.schema.json', out: 'src/extension/wizard/generated/validateMessage.js', options: {} },
-  { schema: 'schemas/driver-events.schema.json', out: 'src/core/generated/validateEvent.js', options: { discriminator: true } },
+  { schema: 'schemas/wizard-messages.schema.json', out: 'src/extension/wizard/generated/validateMessage.js', options: {}, complete: s => completeWizardSchema(s, lists) },
+  { schema: 'schemas/driver-events.schema.json', out: 'src/core/generated/validateEvent.js', options: { discriminator: true }, complete: s => s },
 ];
 for (const t of TARGETS) {
-  const schema = JSON.parse(readFileSync(join(root, t.schema), 'utf8'));
+  const schema = t.complete(JSON.parse(readFileSync(join(root, t.schema), 'utf8')));
   const ajv = new (Ajv.default ?? Ajv)({ allErrors: false, strict: true, allowUnionTypes: true, code: { source: true, lines: false }, ...t.options });
   const validate = ajv.compile(schema);
   const code = (standaloneCode.default ?? standaloneCode)(ajv, validate);

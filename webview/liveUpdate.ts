@@ -29,12 +29,15 @@ export function stepOfField(field: string): number {
   if (field === 'stages') return stepIndex('stages');
   if (field.endsWith('.mode')) return stepIndex('modes');
   if (field === 'fileName' || field === 'folder') return stepIndex('review');
+  if (field === 'serving' || field.startsWith('serving.')) return stepIndex('serving');
   return stepIndex('parameters');
 }
 
 /** Whether the wizard shows a field for this state (else its diagnostics are listed with their JSON path). */
 function isShown(state: WizardState, field: string): boolean {
   const [stage, group, name] = field.split('.');
+  if (field === 'serving') return true;
+  if (stage === 'serving') return state.serving?.enabled === true && state.stages === 'both' && (field !== 'serving.image' || state.serving.values.runtime === 'docker');
   if (stage !== 'prefill' && stage !== 'decode') return true;
   if (!stageKeys(state.stages).includes(stage)) return false;
   if (group === 'mode') return true;

@@ -175,8 +175,8 @@ async function openWizard(page) {
       await wv.locator('#step-title', { hasText: '4. Parameters' }).waitFor();
       const before = await wv.locator('#prefill-kv').innerText();
       await typeInto(wv, 'f-prefill-compile-ctx_len', '100');
-      await wv.locator('#d-prefill-compile-ctx_len .diag.error[data-code="QEFF-CTX-01"]').waitFor();
-      assert.match(await wv.locator('#d-prefill-compile-ctx_len').innerText(), /ctx_len 100 is less than prefill_seq_len 128/);
+      // The page follows the keystrokes: wait for the message about the whole value typed.
+      await wv.locator('#d-prefill-compile-ctx_len .diag.error[data-code="QEFF-CTX-01"]', { hasText: 'ctx_len 100 is less than prefill_seq_len 128' }).waitFor();
       assert.strictEqual(await wv.locator('#app').getAttribute('data-can-save'), 'false');
       assert.ok(await wv.locator('#save').evaluate(e => e.disabled), 'Save is disabled');
       assert.notStrictEqual(await wv.locator('#prefill-kv').innerText(), before, 'the KV memory is recomputed');
@@ -207,9 +207,28 @@ async function openWizard(page) {
       await L.screenshot(page, 'wizard-04-parameters-light');
     });
 
+    await r.step('serving (optional): the defaults are clean, a port clash is shown beside its field, skipping writes none', async () => {
+      await wv.locator('#next').click();
+      await wv.locator('#step-title', { hasText: '5. Serving' }).waitFor();
+      await wv.locator('#f-serving').click();
+      await wv.locator('#f-serving-decode-ports').waitFor();
+      assert.strictEqual(await fieldValue(wv, 'f-serving-prefill-deviceGroups'), '0');
+      assert.strictEqual(await fieldValue(wv, 'f-serving-decode-deviceGroups'), '1');
+      await waitFor('a clean serving section', async () => (await wv.locator('#app').getAttribute('data-errors')) === '0'
+        && (await wv.locator('#app').getAttribute('data-can-save')) === 'true');
+      await typeInto(wv, 'f-serving-decode-ports', '9900');
+      await wv.locator('#d-serving-decode-ports .diag.error[data-code="QEFF-SRV-01"]').waitFor();
+      assert.match(await wv.locator('#d-serving-decode-ports').innerText(), /9900 is also prefill port 1/);
+      assert.strictEqual(await wv.locator('#app').getAttribute('data-can-save'), 'false');
+      await L.screenshot(page, 'wizard-04b-serving-light');
+      await wv.locator('#f-serving').click(); // skipped after all: no serving section, nothing to fix
+      await waitFor('serving skipped', async () => (await wv.locator('#app').getAttribute('data-can-save')) === 'true');
+      assert.strictEqual(await wv.locator('#f-serving-decode-ports').count(), 0);
+    });
+
     await r.step('review and save: the file equals the expected text, opens, and `qeff-disagg check` passes', async () => {
       await wv.locator('#nav-review').click();
-      await wv.locator('#step-title', { hasText: '5. Review' }).waitFor();
+      await wv.locator('#step-title', { hasText: '6. Review' }).waitFor();
       await waitFor('config text', async () => (await wv.locator('#config-text').textContent()) === EXPECTED);
       await wv.locator('#problems', { hasText: 'QEFF-SUB-02' }).waitFor(); // the info about the expected compile failure
       assert.strictEqual(await fieldValue(wv, 'f-fileName'), SAVED_NAME);
@@ -224,8 +243,8 @@ async function openWizard(page) {
     });
 
     await r.step('a second save asks before overwriting; Cancel keeps the file', async () => {
-      fs.writeFileSync(savedFile, EXPECTED.replace('"ctx_len": 8192,\n      "num_cores": 16,\n      "num_devices": 1,\n      "mxfp6_matmul": true,\n      "mxint8_kv_cache": true,\n      "use_onnx_subfunctions": false',
-        '"ctx_len": 8192, // edited by hand\n      "num_cores": 16,\n      "num_devices": 1,\n      "mxfp6_matmul": true,\n      "mxint8_kv_cache": true,\n      "use_onnx_subfunctions": false'));
+      // The decode stage's ctx_len (the prefill's is followed by use_onnx_subfunctions).
+      fs.writeFileSync(savedFile, EXPECTED.replace('"ctx_len": 8192,\n      "full_batch_size": 4', '"ctx_len": 8192, // edited by hand\n      "full_batch_size": 4'));
       const handEdited = fs.readFileSync(savedFile, 'utf8');
       assert.notStrictEqual(handEdited, EXPECTED);
       const editedAt = fs.statSync(savedFile).mtimeMs;
@@ -248,7 +267,7 @@ async function openWizard(page) {
       await page.waitForLoadState('domcontentloaded');
       await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
       wv = await waitReady(page, 60000);
-      await wv.locator('#step-title', { hasText: '5. Review' }).waitFor();
+      await wv.locator('#step-title', { hasText: '6. Review' }).waitFor();
       await waitFor('restored text', async () => (await wv.locator('#config-text').textContent()) === EXPECTED);
     });
 

@@ -368,10 +368,6 @@ describe('the messages from the webview (schemas/wizard-messages.schema.json)', 
   });
 });
 
-test('the message schema allows exactly the wizard\'s steps (its maximum is the last step index)', () => {
-  const schema = JSON.parse(readFileSync(join(repoRoot(), 'schemas', 'wizard-messages.schema.json'), 'utf8'));
-  const step = schema.definitions.state.properties.step;
-  assert.equal(step.minimum, 0);
-  assert.equal(step.maximum, STEPS.length - 1);
-  assert.equal(stepIndex('review'), STEPS.length - 1, 'review is the last step');
+test('review is the last step', () => {
+  assert.equal(stepIndex('review'), STEPS.length - 1);
 });

@@ -1,4 +1,4 @@
-// Steps 1 and 2: the model (hub id or local folder, family, target version) and the stages to build.
+// The Model and Stages steps: the model (hub id or local folder, family, target version) and the stages to build.
 import { button, dropdown, radioGroup, textField } from '../components';
 import { domId, h } from '../dom';
 import { STAGE_CHOICES } from '../text';

@@ -1,4 +1,4 @@
-// Step 3: the mode of each stage, side by side with what it means and its KV memory.
+// The Modes step: the mode of each stage, side by side with what it means and its KV memory.
 import type { Mode, StageKey } from '../../src/core/types';
 import { MODE_FACTS, MODES_OF, naturalDecode, stageKeys, type ModeFacts } from '../../src/core/wizard';
 import { radioGroup } from '../components';

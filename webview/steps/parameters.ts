@@ -1,17 +1,10 @@
-// Step 4: the parameters each stage's mode uses, in the form order.
+// The Parameters step: the parameters each stage's mode uses, in the mode table's order.
 import type { StageKey } from '../../src/core/types';
-import { isBoolParam, isRelevant, paramField, stageKeys, type ParamName } from '../../src/core/wizard';
+import { isBoolParam, isRelevant, modeParams, paramField, stageKeys, type ParamName } from '../../src/core/wizard';
 import { button, checkbox, dropdown, textField } from '../components';
 import { domId, h } from '../dom';
-import { PARAM_TEXT, STAGE_TITLES } from '../text';
+import { paramHelp, paramLabel, STAGE_TITLES } from '../text';
 import { configFolder, post, type StepHost } from '../stepHost';
-
-/** The order of the parameters in the form. */
-const PARAM_ORDER: ParamName[] = [
-  'prefill_seq_len', 'ctx_len', 'num_cores', 'num_devices', 'mxfp6_matmul', 'mxint8_kv_cache', 'continuous_batching',
-  'full_batch_size', 'kv_cache_batch_size', 'use_onnx_subfunctions', 'NUM_Q_BLOCKS', 'NUM_FFN_BLOCKS', 'ENABLE_OPT_SWA',
-  'node_precision_info',
-];
 
 export function parametersStep(app: StepHost): HTMLElement[] {
   const s = app.state!;
@@ -19,7 +12,7 @@ export function parametersStep(app: StepHost): HTMLElement[] {
   return [h('div', { class: keys.length > 1 ? 'stage-columns two' : 'stage-columns' }, ...keys.map(stage => {
     const summary = h('p', { class: 'kv', id: `${stage}-kv` });
     app.kvCells.push({ el: summary, stage, what: 'summary' });
-    const rows = PARAM_ORDER.filter(n => isRelevant(stage, s[stage], n)).map(n => paramRow(app, stage, n));
+    const rows = modeParams(stage, s[stage].mode).filter(n => isRelevant(stage, s[stage], n)).map(n => paramRow(app, stage, n));
     return h('section', { class: 'stage-params', 'aria-labelledby': `${stage}-params-title` },
       h('h3', { id: `${stage}-params-title` }, `${STAGE_TITLES[stage]} · ${s[stage].mode || 'no mode'}`),
       summary, ...rows);
@@ -29,27 +22,28 @@ export function parametersStep(app: StepHost): HTMLElement[] {
 function paramRow(app: StepHost, stage: StageKey, name: ParamName): HTMLElement {
   const field = paramField(stage, name);
   const id = domId('f', field);
-  const t = PARAM_TEXT[name];
+  const label = paramLabel(name);
+  const help = paramHelp(name, stage);
   const describedBy = app.describedBy(field);
   const read = () => app.state![stage][name];
   if (isBoolParam(name)) {
     const c = app.bind(field, checkbox({
-      id, label: t.label, checked: read() === true, describedBy,
+      id, label, checked: read() === true, describedBy,
       onChange: v => app.change({ kind: 'param', stage, name, value: v }, name === 'continuous_batching'),
     }), () => read() === true);
-    return app.row(field, c.el, t.help(stage));
+    return app.row(field, c.el, help);
   }
   if (name === 'ENABLE_OPT_SWA') {
     const c = app.bind(field, dropdown({
-      id, label: t.label, value: String(read()), describedBy,
+      id, label, value: String(read()), describedBy,
       options: [{ value: '1', label: '"1": on' }, { value: '0', label: '"0": off' }, { value: '', label: 'not set (off)' }],
       onChange: v => app.change({ kind: 'param', stage, name, value: v }),
     }), () => String(read()));
-    return app.row(field, c.el, t.help(stage));
+    return app.row(field, c.el, help);
   }
   const required = name === 'node_precision_info' && app.family() === 'gpt-oss-120b';
   const c = app.bind(field, textField({
-    id, label: required ? `${t.label}, required for gpt-oss-120b` : t.label, value: String(read()), describedBy,
+    id, label: required ? `${label}, required for gpt-oss-120b` : label, value: String(read()), describedBy,
     size: name === 'node_precision_info' ? 40 : 12,
     placeholder: name === 'node_precision_info' ? `npi/${stage === 'prefill' ? '' : 'non_'}subfunction_120b_npi.yaml` : 'default',
     onInput: v => app.change({ kind: 'param', stage, name, value: v }),
@@ -57,5 +51,5 @@ function paramRow(app: StepHost, stage: StageKey, name: ParamName): HTMLElement 
   const extra = name === 'node_precision_info'
     ? [button({ id: `browse-npi-${stage}`, label: 'Browse…', title: `Pick the NPI file of the ${stage} stage`, onClick: () => post({ type: 'pickNpi', stage, folder: configFolder(app.state!) }) }).el]
     : [];
-  return app.row(field, c.el, t.help(stage), extra);
+  return app.row(field, c.el, help, extra);
 }

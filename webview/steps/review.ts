@@ -1,4 +1,4 @@
-// Step 5: where the config goes, its problems, the config text and the stage scripts.
+// The Review step: where the config goes, its problems, the config text and the stage scripts.
 import { stageKeys } from '../../src/core/wizard';
 import { button, divider, tabs, textField } from '../components';
 import { h } from '../dom';

@@ -9,38 +9,18 @@ import { resolvePath } from '../paths';
 import { MODE_DEFINING_KWARGS, naturalDecode } from '../modeTable';
 import { FAMILIES, type Family, type Mode, type PrefillMode, type StageKey } from '../types';
 import {
-  BOOL_PARAMS, emptyStage, ENV_PARAMS, isRelevant, isIntText, MODES_OF, PARAMS, stageKeys, TEXT_PARAMS,
-  withDefaults, type ConfigValue, type ConfigValues, type ParamName, type StageChoice, type StageFields, type WizardState,
+  emptyStage, isBoolParam, isEnvParam, isIntText, isRelevant, modeParams, MODES_OF, paramField, paramLocation, PARAMS,
+  stageKeys, withDefaults, type ConfigValue, type ConfigValues, type ParamName, type StageChoice, type StageFields, type WizardState,
 } from './state';
+import { emptyServing, SERVING_FIELDS, servingText, servingValues, type ServingState } from './serving';
 
 const STAGE_KEYS: readonly StageKey[] = ['prefill', 'decode'];
-
-/** Where a parameter lives in a stage: "compile.ctx_len", "from_pretrained.continuous_batching", "env.NUM_Q_BLOCKS". */
-export function paramLocation(name: ParamName): string {
-  if (name === 'continuous_batching') return `from_pretrained.${name}`;
-  if ((ENV_PARAMS as readonly string[]).includes(name)) return `env.${name}`;
-  return `compile.${name}`;
-}
-
-/** The field id of a parameter: its JSON path joined with dots ("decode.compile.ctx_len"). */
-export function paramField(stage: StageKey, name: ParamName): string {
-  return `${stage}.${paramLocation(name)}`;
-}
-
-/** Canonical order of the compile kwargs in a new config (as in the examples). */
-const COMPILE_ORDER: readonly ParamName[] = [
-  'prefill_seq_len', 'ctx_len', 'num_cores', 'num_devices', 'mxfp6_matmul', 'mxint8_kv_cache', 'use_onnx_subfunctions',
-  'full_batch_size', 'kv_cache_batch_size', 'node_precision_info',
-];
-
-/** Every parameter in the order values are listed (and, in a loaded file, added). */
-const COMPILE_ORDER_ALL: readonly ParamName[] = ['continuous_batching', ...COMPILE_ORDER, ...ENV_PARAMS];
 
 /** Text typed in a field -> the JSON value written: integers as numbers, other numbers too (the schema says why not), else the text. */
 export function textToValue(name: ParamName, text: string): ConfigValue | undefined {
   const t = text.trim();
   if (t === '') return undefined;
-  if (name === 'node_precision_info' || (ENV_PARAMS as readonly string[]).includes(name)) return t;
+  if (name === 'node_precision_info' || isEnvParam(name)) return t;
   if (isIntText(t)) return Number(t);
   if (/^-?\d*\.\d+(e[+-]?\d+)?$|^-?\d+e[+-]?\d+$/i.test(t)) return Number(t);
   return t;
@@ -57,18 +37,28 @@ export function configValues(state: WizardState): ConfigValues {
     const s = state[k];
     v[k] = true;
     if (s.mode) v[`${k}.mode`] = s.mode;
-    for (const name of COMPILE_ORDER_ALL) {
+    for (const name of modeParams(k, s.mode)) {
       if (!isRelevant(k, s, name)) continue;
       const raw = s[name];
       const value = typeof raw === 'string' ? textToValue(name, raw) : raw ?? undefined;
       if (value !== undefined) v[paramField(k, name)] = value;
     }
   }
+  // "serving" launches the pair: written only with both stages.
+  if (state.serving?.enabled && state.stages === 'both') {
+    v.serving = true;
+    for (const [f, value] of Object.entries(servingValues(state.serving))) v[`serving.${f}`] = value;
+  }
   return v;
 }
 
 function isStageMarker(key: string): key is StageKey {
   return (STAGE_KEYS as readonly string[]).includes(key);
+}
+
+/** The keys that say a section is written: a stage's, and "serving". */
+function isSectionMarker(key: string): boolean {
+  return isStageMarker(key) || key === 'serving';
 }
 
 
@@ -89,6 +79,13 @@ export function describePair(values: ConfigValues): string {
   return 'a disaggregated-serving config';
 }
 
+/** Lists of numbers, and lists of them, on one line ("deviceGroups": [[0, 1], [2, 3]]); string literals untouched. */
+function compactNumberLists(json: string): string {
+  return json.split(/("(?:[^"\\]|\\.)*")/).map((part, i) => i % 2 ? part : part
+    .replace(/\[\s*(-?\d+(?:,\s*-?\d+)*)\s*\]/g, (_, list: string) => `[${list.split(/,\s*/).join(', ')}]`)
+    .replace(/\[\s*((?:\[[^[\]]*\],?\s*)+)\]/g, (_, groups: string) => `[${groups.trim().split(/\],\s*/).join('], ')}]`)).join('');
+}
+
 /** The text of a new config: one comment line, then the values as 2-space JSON in the examples' key order. */
 export function renderNewConfig(values: ConfigValues): string {
   const root: Record<string, unknown> = {};
@@ -97,21 +94,30 @@ export function renderNewConfig(values: ConfigValues): string {
     if (!values[k]) continue;
     const stage: Record<string, unknown> = {};
     if (values[`${k}.mode`] !== undefined) stage.mode = values[`${k}.mode`];
-    const group = (prefix: string, names: readonly ParamName[]) => {
+    const order = modeParams(k, (values[`${k}.mode`] as Mode | undefined) ?? '');
+    for (const prefix of ['from_pretrained', 'compile', 'env']) {
       const obj: Record<string, unknown> = {};
-      for (const n of names) {
-        const v = values[`${k}.${prefix}.${n}`];
-        if (v !== undefined) obj[n] = v;
+      for (const n of order) {
+        const v = values[paramField(k, n)];
+        if (v !== undefined && paramLocation(n).startsWith(`${prefix}.`)) obj[n] = v;
       }
       if (Object.keys(obj).length) stage[prefix] = obj;
-    };
-    group('from_pretrained', ['continuous_batching']);
-    group('compile', COMPILE_ORDER);
-    group('env', ENV_PARAMS);
+    }
     root[k] = stage;
   }
+  if (values.serving) {
+    const serving: Record<string, Record<string, unknown> | unknown> = {};
+    for (const f of SERVING_FIELDS) {
+      const v = values[`serving.${f}`];
+      if (v === undefined) continue;
+      const [a, b] = f.split('.');
+      if (b) ((serving[a] ??= {}) as Record<string, unknown>)[b] = v;
+      else serving[a] = v;
+    }
+    root.serving = serving;
+  }
   const modelNote = typeof values.model === 'string' ? `${printable(values.model)}: ` : '';
-  return `// ${modelNote}${describePair(values)}. Written by the qeff-disagg wizard.\n${escapeJsonText(JSON.stringify(root, null, 2))}\n`;
+  return `// ${modelNote}${describePair(values)}. Written by the qeff-disagg wizard.\n${escapeJsonText(compactNumberLists(JSON.stringify(root, null, 2)))}\n`;
 }
 
 
@@ -131,16 +137,16 @@ export function editText(base: string, loaded: ConfigValues, current: ConfigValu
   let text = base;
   const set = (path: string[], value: ConfigValue | undefined) => {
     if (value === undefined && !nodeAt(text, path)) return; // nothing to remove
-    text = applyTextEdits(text, setValueEdits(text, path, value).map(e => ({ ...e, newText: escapeJsonText(e.newText) })));
+    text = applyTextEdits(text, setValueEdits(text, path, value).map(e => ({ ...e, newText: escapeJsonText(compactNumberLists(e.newText)) })));
   };
   const hadChildren = (path: string[]) => (nodeAt(base, path)?.children?.length ?? 0) > 0;
-  for (const k of STAGE_KEYS) if (loaded[k] && !current[k]) set([k], undefined);
+  for (const k of [...STAGE_KEYS, 'serving']) if (loaded[k] && !current[k]) set([k], undefined);
   const keys = [...Object.keys(current), ...Object.keys(loaded).filter(key => !(key in current))];
   for (const key of keys) {
-    if (isStageMarker(key)) continue;
-    const stage = key.split('.')[0];
-    if (isStageMarker(stage) && !current[stage]) continue;
-    if (loaded[key] !== current[key]) set(key.split('.'), current[key]);
+    if (isSectionMarker(key)) continue;
+    const section = key.split('.')[0];
+    if (isSectionMarker(section) && !current[section]) continue;
+    if (JSON.stringify(loaded[key]) !== JSON.stringify(current[key])) set(key.split('.'), current[key]);
   }
   for (const k of STAGE_KEYS) {
     if (!current[k]) continue;
@@ -188,21 +194,30 @@ function readStage(key: StageKey, obj: Node): StageFields {
   const modeText = str(findNodeAtLocation(obj, ['mode']));
   const mode = modeText !== undefined && (MODES_OF[key] as readonly string[]).includes(modeText) ? (modeText as Mode) : '';
   const s = emptyStage(mode);
-  for (const name of TEXT_PARAMS) {
-    const n = findNodeAtLocation(obj, ['compile', name]);
-    if (n?.type === 'number') s[name] = String(n.value);
-    else if (n?.type === 'string') s[name] = String(n.value);
-  }
-  for (const name of BOOL_PARAMS) {
+  for (const name of PARAMS) {
     const n = findNodeAtLocation(obj, paramLocation(name).split('.'));
-    if (n?.type === 'boolean') s[name] = Boolean(n.value);
-  }
-  for (const name of ENV_PARAMS) {
-    const n = findNodeAtLocation(obj, ['env', name]);
-    if (n?.type === 'string' || n?.type === 'number') s[name] = String(n.value);
+    if (isBoolParam(name)) {
+      if (n?.type === 'boolean') s[name] = Boolean(n.value);
+    } else if (n?.type === 'string' || n?.type === 'number') s[name] = String(n.value);
   }
   s.touched = [...PARAMS];
   return s;
+}
+
+/** The Serving step of a loaded file: every field it holds is set; the rest follow their defaults. */
+function readServing(obj: Node | undefined): ServingState {
+  const sv = emptyServing();
+  if (obj?.type !== 'object') return sv;
+  sv.enabled = true;
+  for (const f of SERVING_FIELDS) {
+    const n = findNodeAtLocation(obj, f.split('.'));
+    const text = n ? servingText(getNodeValue(n)) : undefined;
+    if (text !== undefined) {
+      sv.values[f] = text;
+      sv.touched.push(f);
+    }
+  }
+  return sv;
 }
 
 /** A hub id looks like "owner/name"; anything else (./x, /x, x) is a local folder. */
@@ -241,6 +256,7 @@ export function stateFromText(text: string, target: { uri: string; path: string 
     folder: folderForNew,
     fileName: target.path.replace(/\\/g, '/').split('/').pop() ?? '',
     fileNameTouched: true,
+    serving: readServing(findNodeAtLocation(root, ['serving'])),
   };
   state = withDefaults(state);
   state.edit = { uri: target.uri, path: target.path, baseText: text, loaded: configValues(state) };

@@ -5,10 +5,8 @@ import { findNodeAtOffset, getNodePath, type Node } from 'jsonc-parser';
 import { parseDocument } from '../parse';
 import { ruleInfo } from '../ruleRegistry';
 import type { Diagnostic, StageKey } from '../types';
-import { BOOL_PARAMS, ENV_PARAMS, TEXT_PARAMS } from './state';
-
-const COMPILE_FIELDS = new Set<string>([...TEXT_PARAMS, ...BOOL_PARAMS.filter(b => b !== 'continuous_batching')]);
-const ENV_FIELDS = new Set<string>(ENV_PARAMS);
+import { isServingField } from './serving';
+import { isParamName, paramLocation } from './state';
 
 function isStage(s: unknown): s is StageKey {
   return s === 'prefill' || s === 'decode';
@@ -20,6 +18,7 @@ export function fieldOfPath(path: (string | number)[], code: string): string | u
   if (path.length === 0) return 'model'; // a missing "model" is reported on the document's "{"
   if (first === 'model') return code === 'QEFF-MODEL-01' ? 'family' : 'model';
   if (first === 'family' || first === 'qefficientVersion') return first;
+  if (first === 'serving') return servingFieldOfPath(path);
   if (!isStage(first)) return undefined;
   if (path.length === 1 || (path.length === 2 && (second === 'compile' || second === 'from_pretrained' || second === 'env'))) {
     const missing = ruleInfo(code)?.missingField;
@@ -27,10 +26,20 @@ export function fieldOfPath(path: (string | number)[], code: string): string | u
     return path.length === 1 ? `${first}.mode` : undefined;
   }
   if (second === 'mode') return `${first}.mode`;
-  if (second === 'compile' && typeof third === 'string' && COMPILE_FIELDS.has(third)) return `${first}.compile.${third}`;
-  if (second === 'from_pretrained' && third === 'continuous_batching') return `${first}.from_pretrained.continuous_batching`;
-  if (second === 'env' && typeof third === 'string' && ENV_FIELDS.has(third)) return `${first}.env.${third}`;
+  // A wizard parameter where the wizard writes it ("compile.ctx_len", "env.NUM_Q_BLOCKS", ...).
+  if (typeof third === 'string' && isParamName(third) && paramLocation(third) === `${String(second)}.${third}`) return `${first}.${second}.${third}`;
   return undefined;
+}
+
+/** "serving" itself, one of its fields, or (on a stage key: its default port) that stage's ports. */
+function servingFieldOfPath(path: (string | number)[]): string | undefined {
+  const [, second, third] = path;
+  if (path.length === 1) return 'serving';
+  if (second === 'prefill' || second === 'decode') {
+    const name = path.length === 2 ? `${second}.ports` : `${second}.${String(third)}`;
+    return isServingField(name) ? `serving.${name}` : undefined;
+  }
+  return isServingField(String(second)) ? `serving.${String(second)}` : undefined;
 }
 
 /** The JSON path of the node a diagnostic starts at. */

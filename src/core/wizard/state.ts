@@ -4,6 +4,7 @@ import { familyFromModelId } from '../family';
 import { Q_BLOCK_SIZE } from '../model';
 import { BLOCKING_ENV, MODE_TABLE } from '../modeTable';
 import { DECODE_MODES, PREFILL_MODES, type Family, type Mode, type StageKey } from '../types';
+import { emptyServing, servingDefaults, type ServingField, type ServingState, type ServingValue } from './serving';
 
 export type StageChoice = 'prefill' | 'decode' | 'both';
 export type FamilyChoice = 'auto' | Family;
@@ -52,14 +53,16 @@ export interface WizardState {
   folder: string;
   fileName: string;
   fileNameTouched: boolean;
+  /** The Serving step (absent in a state kept by an earlier version: no serving section). */
+  serving?: ServingState;
   edit?: EditTarget;
 }
 
 /** A JSON value the wizard writes at a managed path ("prefill.compile.ctx_len"); absent paths are not written. */
-export type ConfigValue = string | number | boolean;
+export type ConfigValue = string | number | boolean | ServingValue;
 export type ConfigValues = Record<string, ConfigValue>;
 
-export const STEPS = ['model', 'stages', 'modes', 'parameters', 'review'] as const;
+export const STEPS = ['model', 'stages', 'modes', 'parameters', 'serving', 'review'] as const;
 export type StepId = typeof STEPS[number];
 /** The index of a step (the schema's step maximum is STEPS.length - 1: test/unit/wizard.test.ts). */
 export const stepIndex = (id: StepId): number => STEPS.indexOf(id);
@@ -72,15 +75,50 @@ export function stageKeys(choice: StageChoice): StageKey[] {
 
 export function isBoolParam(n: string): n is BoolParam { return (BOOL_PARAMS as readonly string[]).includes(n); }
 export function isEnvParam(n: string): n is EnvParam { return (ENV_PARAMS as readonly string[]).includes(n); }
+export function isParamName(n: string): n is ParamName { return (PARAMS as readonly string[]).includes(n); }
+
+/**
+ * Kwargs of the mode table the wizard has no field for: tuning knobs with no default worth offering. They
+ * stay in the editor (completion offers them); the wizard keeps them when it edits a file.
+ */
+export const EDITOR_ONLY_KWARGS: readonly string[] = ['mos', 'aic_enable_depth_first', 'moe_prefill_packed_chunk_size', 'user_tiled'];
+
+/** from_pretrained() kwargs of any mode: the others are compile() kwargs or environment variables. */
+const FROM_PRETRAINED_KWARGS = new Set(Object.values(MODE_TABLE).flatMap(m => m.fromPretrained));
+
+/** Where a parameter lives in a stage: "compile.ctx_len", "from_pretrained.continuous_batching", "env.NUM_Q_BLOCKS". */
+export function paramLocation(name: ParamName): string {
+  if (FROM_PRETRAINED_KWARGS.has(name)) return `from_pretrained.${name}`;
+  if (isEnvParam(name)) return `env.${name}`;
+  return `compile.${name}`;
+}
+
+/** The field id of a parameter: its JSON path joined with dots ("decode.compile.ctx_len"). */
+export function paramField(stage: StageKey, name: ParamName): string {
+  return `${stage}.${paramLocation(name)}`;
+}
+
+const modeParamsCache = new Map<string, readonly ParamName[]>();
+
+/**
+ * The wizard's parameters of a stage in `mode`, in the mode table's order: its from_pretrained kwargs, its
+ * compile kwargs, its environment variables. With no mode yet: those of every mode of the stage, without
+ * the environment (only the blocking graph reads it). The form and a new config list them in this order.
+ */
+export function modeParams(key: StageKey, mode: Mode | ''): readonly ParamName[] {
+  const cacheKey = `${key}/${mode}`;
+  let out = modeParamsCache.get(cacheKey);
+  if (!out) {
+    const infos = mode ? [MODE_TABLE[mode]] : MODES_OF[key].map(m => MODE_TABLE[m]);
+    out = [...new Set(infos.flatMap(i => [...i.fromPretrained, ...i.kwargs, ...(mode ? i.env : [])]))].filter(isParamName);
+    modeParamsCache.set(cacheKey, out);
+  }
+  return out;
+}
 
 export function emptyStage(mode: Mode | ''): StageFields {
-  return {
-    mode,
-    prefill_seq_len: '', ctx_len: '', num_cores: '', num_devices: '', full_batch_size: '', kv_cache_batch_size: '',
-    node_precision_info: '', NUM_Q_BLOCKS: '', NUM_FFN_BLOCKS: '', ENABLE_OPT_SWA: '',
-    mxfp6_matmul: null, mxint8_kv_cache: null, use_onnx_subfunctions: null, continuous_batching: null,
-    touched: [],
-  };
+  const values = Object.fromEntries(PARAMS.map(n => [n, isBoolParam(n) ? null : ''])) as Omit<StageFields, 'mode' | 'touched'>;
+  return { ...values, mode, touched: [] };
 }
 
 /** A new config: gpt-oss via the hub, both stages as the natural chunking + full-KV pair, every default filled. */
@@ -90,24 +128,17 @@ export function initialState(folder: string, qefficientVersion = ''): WizardStat
     // A detected version has up to four parts (1.22.8.0); a config writes at most three (the schema's pattern).
     qefficientVersion: qefficientVersion.split('.').slice(0, 3).join('.'),
     stages: 'both', prefill: emptyStage('chunking'), decode: emptyStage('full-kv'),
-    folder, fileName: '', fileNameTouched: false,
+    folder, fileName: '', fileNameTouched: false, serving: emptyServing(),
   });
 }
 
-/** Which parameters a stage in a mode writes; the others are hidden and not written. */
+/**
+ * Which parameters a stage in a mode writes (the others are hidden and not written): those of its mode, the
+ * batch sizes only once continuous batching is on (they size it).
+ */
 export function isRelevant(key: StageKey, s: StageFields, name: ParamName): boolean {
-  switch (name) {
-    case 'prefill_seq_len': return key === 'prefill';
-    case 'continuous_batching': return usesCb(s);
-    case 'full_batch_size':
-    case 'kv_cache_batch_size': return usesCb(s) && s.continuous_batching === true;
-    default: return isEnvParam(name) ? !!s.mode && MODE_TABLE[s.mode].env.includes(name) : true;
-  }
-}
-
-/** A stage with no mode yet may still turn continuous batching on; blocking cannot (QEFF-PB-02). */
-function usesCb(s: StageFields): boolean {
-  return !s.mode || MODE_TABLE[s.mode].fromPretrained.includes('continuous_batching');
+  if (!modeParams(key, s.mode).includes(name)) return false;
+  return name === 'full_batch_size' || name === 'kv_cache_batch_size' ? s.continuous_batching === true : true;
 }
 
 export function isIntText(v: string): boolean {
@@ -165,6 +196,9 @@ export function withDefaults(state: WizardState): WizardState {
   const prefill = applyStageDefaults('prefill', state.prefill);
   const decode = applyStageDefaults('decode', state.decode, state.stages === 'both' ? prefill : undefined);
   const next = { ...state, prefill, decode };
+  const sv = state.serving ?? emptyServing();
+  const d = servingDefaults({ prefill: prefill.num_devices, decode: decode.num_devices });
+  next.serving = { ...sv, values: { ...sv.values, ...Object.fromEntries(Object.entries(d).filter(([f]) => !sv.touched.includes(f as ServingField))) } };
   if (!next.fileNameTouched && !next.edit) next.fileName = suggestedFileName(next);
   return next;
 }
@@ -193,6 +227,8 @@ export type WizardChange =
   | { kind: 'param'; stage: StageKey; name: ParamName; value: string | boolean | null }
   | { kind: 'folder'; value: string }
   | { kind: 'fileName'; value: string }
+  | { kind: 'serving'; value: boolean }
+  | { kind: 'servingField'; name: ServingField; value: string }
   | { kind: 'step'; value: number };
 
 export function applyChange(state: WizardState, c: WizardChange): WizardState {
@@ -205,6 +241,12 @@ export function applyChange(state: WizardState, c: WizardChange): WizardState {
     case 'folder': return { ...state, folder: c.value };
     case 'fileName': return { ...state, fileName: c.value, fileNameTouched: true };
     case 'step': return { ...state, step: Math.max(0, Math.min(STEPS.length - 1, c.value)) };
+    case 'serving': return withDefaults({ ...state, serving: { ...(state.serving ?? emptyServing()), enabled: c.value } });
+    case 'servingField': {
+      const sv = state.serving ?? emptyServing();
+      const touched = sv.touched.includes(c.name) ? sv.touched : [...sv.touched, c.name];
+      return withDefaults({ ...state, serving: { ...sv, values: { ...sv.values, [c.name]: c.value }, touched } });
+    }
     case 'mode': {
       if (!(MODES_OF[c.stage] as readonly string[]).includes(c.value)) return state;
       const before = state[c.stage];

@@ -32,6 +32,7 @@ export class WizardPanel implements vscode.Disposable {
 
   /** The state a command wants shown; sent as init when the page says it is ready. */
   private launch: WizardState | undefined;
+  private launchInit: Promise<InitMessage> | undefined;
   private ready = false;
   private editWatch: vscode.Disposable | undefined;
   private readonly disposables: vscode.Disposable[] = [];
@@ -82,7 +83,20 @@ export class WizardPanel implements vscode.Disposable {
     if (path.isAbsolute(state.folder)) this.grants.grant(state.folder);
     if (state.edit) this.grants.grant(path.dirname(vscode.Uri.parse(state.edit.uri).fsPath));
     this.panel.title = titleOf(state);
+    // The answer to the page's ready is prepared while the page loads (a first open spends ~0.1 s on it).
+    this.launchInit = this.initFor(state, false);
+    this.launchInit.catch(() => undefined); // a failure surfaces where it is awaited, not as an unhandled rejection
     if (this.ready) void this.sendInit(state, false);
+  }
+
+  private async initFor(state: WizardState, restored: boolean): Promise<InitMessage> {
+    return {
+      type: 'init', state, restored,
+      // Export and compile run Python: offered only where they may run (a trusted workspace).
+      canRun: vscode.workspace.isTrusted && (await vscode.commands.getCommands(true)).includes(EXPORT_AND_COMPILE),
+      hostVersion: targetVersion() ?? '',
+      files: prefetch(state, this.grants),
+    };
   }
 
   private post(m: HostMessage): void {
@@ -92,17 +106,12 @@ export class WizardPanel implements vscode.Disposable {
   }
 
   private async sendInit(state: WizardState, restored: boolean): Promise<void> {
+    const prepared = this.launch === state ? this.launchInit : undefined;
     this.launch = undefined;
+    this.launchInit = undefined;
     this.panel.title = titleOf(state);
     this.watchEditedFile(state);
-    const init: InitMessage = {
-      type: 'init', state, restored,
-      // Export and compile run Python: offered only where they may run (a trusted workspace).
-      canRun: vscode.workspace.isTrusted && (await vscode.commands.getCommands(true)).includes(EXPORT_AND_COMPILE),
-      hostVersion: targetVersion() ?? '',
-      files: prefetch(state, this.grants),
-    };
-    this.post(init);
+    this.post(await (prepared ?? this.initFor(state, restored)));
   }
 
   /** Edit in Wizard: the file's later edits in the editor become the base the wizard's changes apply to. */
