@@ -65,12 +65,16 @@ const session = (name, { trusted }, body) => L.vsixSession(name, { vsix: VSIX, f
       await L.palette(page, 'QEff: Run Manual Compile Command in Terminal');
       const term = page.locator('.terminal-wrapper .xterm-rows').last();
       await term.waitFor({ timeout: 20000 });
-      for (let end = Date.now() + 20000; !/\$ .*qaic-compile/.test(await term.innerText()); await L.sleep(200)) {
-        if (Date.now() > end) throw new Error('the command is not shown in the terminal: ' + (await term.innerText()).slice(0, 200));
-      }
+      // The DOM renderer holds only the rows in view, one per screen line: a long command wraps over several
+      // rows, and once the output fills the panel the command's first row is scrolled out of the DOM.
+      const text = async () => (await term.innerText()).replace(/\n/g, '');
       // The fake compiler of the public SDK cannot compile subfunctions: it fails, as the real one would.
-      for (let end = Date.now() + 20000; !/\[exit code 1\]/.test(await term.innerText()); await L.sleep(200)) {
-        if (Date.now() > end) throw new Error('no exit code in the terminal');
+      for (let end = Date.now() + 20000; !/\[exit code 1\]/.test(await text()); await L.sleep(200)) {
+        if (Date.now() > end) throw new Error('no exit code in the terminal: ' + (await text()).slice(-300));
+      }
+      await L.palette(page, 'Terminal: Scroll to Top');
+      for (let end = Date.now() + 20000; !/\$ .*qaic-compile/.test(await text()); await L.sleep(200)) {
+        if (Date.now() > end) throw new Error('the command is not shown in the terminal: ' + (await text()).slice(0, 300));
       }
       await L.screenshot(page, 'run-04-terminal');
     });
