@@ -16,6 +16,8 @@ export type ReadResult = { ok: true; text: string } | { ok: false; problem: stri
 /** The text of a regular file of at most `maxBytes` bytes, or why it was not read. Never blocks on a FIFO
  *  or a device (O_NONBLOCK, then only regular files are read) and never reads more than maxBytes + 1. */
 export function readBoundedFile(path: string, maxBytes = MAX_AUX_FILE): ReadResult {
+  // A missing file is the common case while a path is typed: answered without an exception (they cost far more).
+  if (!statSync(path, { throwIfNoEntry: false })) return { ok: false, problem: 'does not exist or cannot be read' };
   let real: string;
   try {
     real = realpathSync(path);
@@ -61,6 +63,6 @@ export const nodeFileHost: FileHost = {
   },
   readText: path => readBoundedFile(path),
   isFile(path: string): boolean {
-    try { return statSync(path).isFile(); } catch { return false; }
+    try { return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false; } catch { return false; }
   },
 };
