@@ -4,7 +4,7 @@ import { buildView } from './configView';
 import { LineIndex } from './lineIndex';
 import { parseDocument } from './parse';
 import { RuleContext, type Rule, type RuleDiagnostic } from './ruleContext';
-import { ruleInfo } from './ruleRegistry';
+import { RULE_IDS, ruleInfo } from './ruleRegistry';
 import { cclRules } from './rules/ccl';
 import { continuousBatchingRules } from './rules/continuousBatching';
 import { environmentRules } from './rules/environment';
@@ -53,14 +53,18 @@ export function checkTree(text: string, lines: LineIndex, root: Node, options: C
   for (const rule of RULES) rule(ctx);
   const ruled = resolveOverlaps(ctx.diagnostics);
   // The schema and a rule on the same token: the rule has the better message and the fix.
-  const taken = new Set(ruled.map(d => `${d.offset}:${d.length}`));
-  const all: Diagnostic[] = [...schema.filter(d => !taken.has(`${d.offset}:${d.length}`)), ...ruled.map(strip)];
-  return all.sort((a, b) => a.offset - b.offset || a.code.localeCompare(b.code));
+  const taken = schema.length ? new Set(ruled.map(d => `${d.offset}:${d.length}`)) : undefined;
+  const all: Diagnostic[] = [...schema.filter(d => !taken?.has(`${d.offset}:${d.length}`)), ...ruled.map(strip)];
+  return all.sort((a, b) => a.offset - b.offset || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
 }
+
+/** The codes some rule yields to: only their places need remembering. */
+const WINNERS = new Set(RULE_IDS.flatMap(id => ruleInfo(id)?.yieldsAtSamePlace ?? []));
 
 /** Where two rules claim the same fault, the registry names the winner (docs/rules.md, "One fault, one diagnostic"). */
 function resolveOverlaps(diags: RuleDiagnostic[]): RuleDiagnostic[] {
-  const places = new Set(diags.map(d => `${d.code}@${d.offset}:${d.length}`));
+  const places = new Set(diags.filter(d => WINNERS.has(d.code)).map(d => `${d.code}@${d.offset}:${d.length}`));
+  if (!places.size) return diags;
   return diags.filter(d => !ruleInfo(d.code)?.yieldsAtSamePlace?.some(w => places.has(`${w}@${d.offset}:${d.length}`)));
 }
 

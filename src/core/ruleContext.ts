@@ -35,17 +35,21 @@ export class RuleContext {
   }
 
   report({ code, severity, node, message, stage, fixes, related }: ReportArgs): void {
-    // A fix that could not be computed (no edits, no command) is not offered.
-    const [fix, ...more] = (fixes ?? []).filter(f => f.edits.length || f.command);
-    this.diagnostics.push({
+    // Built property by property: a config may hold thousands of unknown keys, each one a diagnostic.
+    const d: RuleDiagnostic = {
       code, severity: severity ?? defaultSeverity(code), message,
       range: this.lines.range(node.offset, node.length),
       offset: node.offset, length: node.length,
-      ...(fix ? { fix } : {}),
-      ...(more.length ? { moreFixes: more } : {}),
-      ...(related?.length ? { related: related.map(r => ({ message: r.message, range: this.lines.range(r.node.offset, r.node.length), offset: r.node.offset, length: r.node.length })) } : {}),
-      ...(stage ? { stage: stage.key } : {}),
-    });
+    };
+    if (fixes?.length) {
+      // A fix that could not be computed (no edits, no command) is not offered.
+      const [fix, ...more] = fixes.filter(f => f.edits.length || f.command);
+      if (fix) d.fix = fix;
+      if (more.length) d.moreFixes = more;
+    }
+    if (related?.length) d.related = related.map(r => ({ message: r.message, range: this.lines.range(r.node.offset, r.node.length), offset: r.node.offset, length: r.node.length }));
+    if (stage) d.stage = stage.key;
+    this.diagnostics.push(d);
   }
 
   /** Where a missing kwarg is reported: the stage's "compile" key, else the stage key. */
