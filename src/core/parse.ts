@@ -28,8 +28,19 @@ const PARSE_MESSAGES: Record<string, string> = {
   InvalidCharacter: 'Invalid character in string (control characters must be escaped)',
 };
 
+/** Whether the text holds more than `n` opening brackets (in strings too): the only way to nest deeper than n. */
+function moreOpeningsThan(text: string, n: number): boolean {
+  let count = 0;
+  for (const open of ['{', '[']) {
+    for (let i = text.indexOf(open); i !== -1; i = text.indexOf(open, i + 1)) if (++count > n) return true;
+  }
+  return false;
+}
+
 /** The first offset where nesting exceeds MAX_DEPTH, found with the (iterative) scanner. */
 function tooDeepAt(text: string): number | undefined {
+  // A config has a few dozen brackets: then no scan is needed to know it is shallow enough.
+  if (!moreOpeningsThan(text, MAX_DEPTH)) return undefined;
   const scanner = createScanner(text, true);
   let depth = 0;
   for (let kind = scanner.scan(); kind !== SyntaxKind.EOF; kind = scanner.scan()) {

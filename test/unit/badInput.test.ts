@@ -104,6 +104,15 @@ describe('bad input through checkText', () => {
     });
   }
 
+  test('nesting: 256 levels parse, 257 do not; brackets inside strings do not count as nesting', () => {
+    const nested = (n: number) => `{ "model": "openai/gpt-oss-20b", "x": ${'['.repeat(n - 1)}${']'.repeat(n - 1)} }`;
+    const deep = (text: string) => checkText(text).filter(d => /Nesting deeper than/.test(d.message));
+    assert.equal(deep(nested(256)).length, 0);
+    assert.equal(deep(nested(257)).length, 1);
+    // 300 brackets in a string: more than 256 in the text (the scan runs) but no nesting at all.
+    assert.equal(deep(`{ "model": "openai/gpt-oss-20b", "x": "${'['.repeat(300)}" }`).length, 0);
+  });
+
   test('the minimal counterexample of the end-of-text range bug: "{"', () => {
     const diags = checkText('{');
     assert.equal(diags[0].code, 'QEFF-JSON');
