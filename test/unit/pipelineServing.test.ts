@@ -34,6 +34,18 @@ describe('serving state', () => {
     assert.equal(nextServingState(undefined, { type: 'stop', at: 4 }), undefined);
   });
 
+  test('no answer in time: failed with the message, kept through the session\'s own stop; a user Stop clears it', () => {
+    const message = 'qaic_disagg did not answer on http://127.0.0.1:8123/v1/models in 30 minutes: stopped.';
+    const timedOut = run([start, { type: 'timeout', message, at: 2 }]);
+    assert.deepEqual([timedOut?.phase, timedOut?.message], ['failed', message]);
+    assert.equal(servingDescription(timedOut!, WORDS), `failed: ${message}`);
+    const afterOwnStop = run([{ type: 'stop', keepFailure: true, at: 3 }], timedOut);
+    assert.equal(afterOwnStop, timedOut, 'the stop that follows the timeout keeps the failure shown');
+    assert.equal(run([{ type: 'stop', at: 4 }], afterOwnStop)?.phase, 'stopped');
+    const ready = run([start, { type: 'ready', at: 2 }]);
+    assert.equal(nextServingState(ready, { type: 'timeout', message, at: 3 }), ready, 'a ready endpoint cannot time out');
+  });
+
   test('an exit of its own, before or after ready: failed with the first error line; Stop clears it', () => {
     const tail = ['INFO prefill: starting instance on port 9001, devices [0]', 'ERROR qaic_disagg: no programqpc.bin at /q/qpc', 'INFO bye'];
     const early = run([start, { type: 'exit', tail, how: 'code 1', at: 2 }]);

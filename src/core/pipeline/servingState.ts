@@ -1,6 +1,6 @@
 // The serving state of a config shown in the view and the lenses: which config qaic_disagg serves, its
-// endpoint and its phase, moved by the session's events (start → ready; an exit of its own → failed; Stop →
-// stopped, which the view shows as nothing). No vscode import; the words come from the caller (l10n).
+// endpoint and its phase, moved by the session's events (start → ready; an exit of its own or no answer in time →
+// failed; Stop → stopped, which the view shows as nothing). No vscode import; the words come from the caller (l10n).
 export type ServingPhase = 'starting' | 'ready' | 'failed' | 'stopped';
 
 export interface ServingState {
@@ -21,7 +21,10 @@ export type ServingEvent =
   | { type: 'ready'; model?: string; at: number }
   /** The launcher exited without a Stop: its last output lines and how it ended ("code 2", "signal SIGKILL"). */
   | { type: 'exit'; tail: readonly string[]; how: string; at: number }
-  | { type: 'stop'; at: number };
+  /** The launcher did not answer in time: the session stops it and says so. */
+  | { type: 'timeout'; message: string; at: number }
+  /** keepFailure: a stop that follows a failure (the session's own, after a timeout) leaves the failure shown. */
+  | { type: 'stop'; keepFailure?: boolean; at: number };
 
 /** The endpoint qaic_disagg's API serves on (the session waits on GET <endpoint>/models). */
 export const servingEndpoint = (port: number): string => `http://127.0.0.1:${port}/v1`;
@@ -33,7 +36,8 @@ export function nextServingState(s: ServingState | undefined, e: ServingEvent): 
     case 'exit': return s && (s.phase === 'starting' || s.phase === 'ready')
       ? { ...s, phase: 'failed', message: firstErrorLine(e.tail) ?? `exited (${e.how})`, at: e.at }
       : s;
-    case 'stop': return s && s.phase !== 'stopped' ? { ...s, phase: 'stopped', at: e.at } : s;
+    case 'timeout': return s?.phase === 'starting' ? { ...s, phase: 'failed', message: e.message, at: e.at } : s;
+    case 'stop': return s && s.phase !== 'stopped' && !(e.keepFailure && s.phase === 'failed') ? { ...s, phase: 'stopped', at: e.at } : s;
   }
 }
 

@@ -82,7 +82,7 @@ export class ServingSession implements vscode.Disposable {
       this.note(`[qaic_disagg exited: ${how}]`);
       if (this.session !== session) return;
       this.session = undefined;
-      this.apply(session.stopping ? { type: 'stop', at: Date.now() }
+      this.apply(session.stopping ? { type: 'stop', keepFailure: true, at: Date.now() }
         : { type: 'exit', tail: [...tail], how, at: Date.now() });
       void this.setState('stopped');
       if (!session.stopping) void this.reportExit(session, r.spawnError ?? `code ${r.exitCode ?? r.signal}`);
@@ -96,11 +96,15 @@ export class ServingSession implements vscode.Disposable {
       return waitUntilReady(base, { exited: run.done, timeoutMs: READY_TIMEOUT_MS, signal: abort.signal });
     });
     if (ready.kind !== 'ready') {
-      if (ready.kind !== 'exited') {
+      if (ready.kind === 'timeout') {
+        // Shown as failed (view, lens, serve task), not as a Stop the user asked for.
+        const message = vscode.l10n.t('qaic_disagg did not answer on {0}/v1/models in {1} minutes: stopped.', base, READY_TIMEOUT_MS / 60_000);
+        this.apply({ type: 'timeout', message, at: Date.now() });
+        await this.stop(true);
+        void vscode.window.showErrorMessage(message);
+      } else if (ready.kind !== 'exited') {
         await this.stop();
-        void vscode.window.showErrorMessage(ready.kind === 'timeout'
-          ? vscode.l10n.t('qaic_disagg did not answer on {0}/v1/models in {1} minutes: stopped.', base, READY_TIMEOUT_MS / 60_000)
-          : vscode.l10n.t('Serving cancelled: qaic_disagg stopped.'));
+        void vscode.window.showErrorMessage(vscode.l10n.t('Serving cancelled: qaic_disagg stopped.'));
       }
       return undefined;
     }
@@ -111,10 +115,11 @@ export class ServingSession implements vscode.Disposable {
     return { endpoint: `${base}/v1`, pid: run.pid, model: session.model, statusText: this.status.text };
   }
 
-  async stop(): Promise<StopOutcome | undefined> {
+  /** keepFailure: the session stops a launcher that failed (a timeout) and keeps the failure shown. */
+  async stop(keepFailure = false): Promise<StopOutcome | undefined> {
     const s = this.session;
     // Without a session, Stop still clears a failed start's state from the view.
-    this.apply({ type: 'stop', at: Date.now() });
+    this.apply({ type: 'stop', keepFailure, at: Date.now() });
     if (!s) return undefined;
     s.stopping = true;
     this.note('[stopping qaic_disagg: SIGTERM to its process group]');
