@@ -4,7 +4,7 @@
 // serving module (serving/serveTask.ts), which registers itself here.
 import * as vscode from 'vscode';
 import { prop } from '../../core/jsonNodes';
-import { readBoundedFile } from '../../core/nodeFileHost';
+import { MAX_AUX_FILE } from '../../core/nodeFileHost';
 import { parseDocument } from '../../core/parse';
 import { EXIT, STEPS, type Step } from '../../core/runnerProtocol';
 import type { StageKey } from '../../core/types';
@@ -23,10 +23,17 @@ interface QeffTaskDefinition extends vscode.TaskDefinition { config: string; sta
 /** What the serving module lends the task type: a terminal that serves a config. */
 export type ServeTerminal = (config: vscode.Uri) => vscode.Pseudoterminal;
 
-/** Whether a config file has a top-level "serving" section (read bounded; a file that does not parse has none). */
-function hasServing(uri: vscode.Uri): boolean {
-  const read = uri.scheme === 'file' ? readBoundedFile(uri.fsPath) : undefined;
-  return !!read?.ok && !!prop(parseDocument(read.text).root, 'serving');
+/** Whether a config file has a top-level "serving" section. Read without blocking the extension host, and parsed
+ *  only when it names "serving" at all and is of a config's size; a file that does not parse has none. */
+async function hasServing(uri: vscode.Uri): Promise<boolean> {
+  try {
+    const stat = await vscode.workspace.fs.stat(uri);
+    if (!(stat.type & vscode.FileType.File) || stat.size > MAX_AUX_FILE) return false; // a FIFO would never answer
+    const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+    return text.includes('"serving"') && !!prop(parseDocument(text).root, 'serving');
+  } catch {
+    return false;
+  }
 }
 
 export class QeffTaskProvider implements vscode.TaskProvider {
@@ -49,7 +56,7 @@ export class QeffTaskProvider implements vscode.TaskProvider {
           tasks.push(this.build({ type: TASK_TYPE, config: rel, stage, step }, folder ?? vscode.TaskScope.Workspace));
         }
       }
-      if (this.serveTerminal && hasServing(uri)) tasks.push(this.build({ type: TASK_TYPE, config: rel, step: SERVE_STEP }, folder ?? vscode.TaskScope.Workspace));
+      if (this.serveTerminal && await hasServing(uri)) tasks.push(this.build({ type: TASK_TYPE, config: rel, step: SERVE_STEP }, folder ?? vscode.TaskScope.Workspace));
     }
     return tasks;
   }
