@@ -43,19 +43,31 @@ async function waitReady(page, timeout = 30000) {
  *  the component library's inner elements: focus, select all, type. */
 async function typeInto(wv, id, value) {
   const field = wv.locator(`#${id}`);
-  await field.click();
-  await field.press('Control+a');
-  if (value) await field.pressSequentially(value);
-  else await field.press('Delete');
+  // As a user would, looking at the field: a click that lands while the page re-renders (a theme change, a
+  // reload) may not take the focus, and the keys go elsewhere or add to the old text; then type it again.
+  for (let attempt = 1; ; attempt++) {
+    await field.click();
+    await field.press('Control+a');
+    if (value) await field.pressSequentially(value);
+    else await field.press('Delete');
+    const end = Date.now() + 2000;
+    while (await fieldValue(wv, id) !== value && Date.now() < end) await L.sleep(100);
+    const now = await fieldValue(wv, id);
+    if (now === value) return;
+    if (attempt === 3) throw new Error(`#${id} holds ${JSON.stringify(now)} after typing ${JSON.stringify(value)} three times`);
+    // Said in the log: a retry that starts to happen often is a lead on lost keystrokes in the page itself.
+    console.log(`(typed again: #${id} held ${JSON.stringify(now)} after typing ${JSON.stringify(value)})`);
+  }
 }
 
 const fieldValue = (wv, id) => wv.locator(`#${id}`).evaluate(e => e.value);
 
+/** Polls fn; `what` may be an (async) function, to describe the state seen last. */
 async function waitFor(what, fn, timeout = 15000) {
   for (const end = Date.now() + timeout; ; await L.sleep(100)) {
     const v = await fn();
     if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > end) throw new Error(`timed out waiting for ${typeof what === 'function' ? await what() : what}`);
   }
 }
 
@@ -284,7 +296,8 @@ async function openWizard(page) {
       await setTheme(page, 'Dark High Contrast');
       await L.screenshot(page, 'wizard-11-ctx-error-high-contrast');
       await typeInto(wv, 'f-prefill-compile-ctx_len', '8192');
-      await waitFor('no errors', async () => (await wv.locator('#app').getAttribute('data-errors')) === '0');
+      await waitFor(async () => `no errors (data-errors ${await wv.locator('#app').getAttribute('data-errors')}, ctx_len ${JSON.stringify(await fieldValue(wv, 'f-prefill-compile-ctx_len'))})`,
+        async () => (await wv.locator('#app').getAttribute('data-errors')) === '0');
       await setTheme(page, 'Light Modern');
     });
 
